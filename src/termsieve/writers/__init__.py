@@ -1,0 +1,1 @@
+"""Writers of extraction results and glossaries, chosen by format name or extension in one registry."""
