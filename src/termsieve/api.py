@@ -1,0 +1,217 @@
+"""The functions a Python user calls: extract terms from a bilingual corpus, or align given terms."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import __version__
+from .chinese import Segmenter, get_segmenter, has_cjk, to_simplified
+from .model import Alternative, Context, Corpus, Extraction, Location, SegmentPair, Span, TermResult
+
+DEFAULT_MIN_TERMHOOD = 0.5
+DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.75
+MAX_CONTEXTS = 20
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    segmenter: Segmenter = Segmenter.JIEBA
+    # Candidates at or above this termhood are kept whatever their English; those between
+    # `weak_termhood` and it are kept when their English equivalent scores `min_score_for_weak_terms`.
+    min_termhood: float = DEFAULT_MIN_TERMHOOD
+    weak_termhood: float = 0.3
+    min_score_for_weak_terms: float = DEFAULT_MIN_SCORE_FOR_WEAK_TERMS
+    max_terms: int | None = None
+    user_words: tuple[str, ...] = ()  # e.g. the terms of a glossary, added to the segmenter
+
+    def signature(self, dictionary_edition: str) -> dict[str, str]:
+        return {
+            "version": __version__,
+            "segmenter": self.segmenter.value,
+            "dictionary": f"CC-CEDICT {dictionary_edition}",
+            "min_termhood": str(self.min_termhood),
+            "weak_termhood": str(self.weak_termhood),
+            "min_score_for_weak_terms": str(self.min_score_for_weak_terms),
+            "max_terms": str(self.max_terms or ""),
+        }
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    pairs: list[SegmentPair]
+    simplified: list[str]
+    units: list  # matching.Unit
+
+
+def read(paths: Sequence[str | Path], format: str | None = None, **read_options) -> Corpus:
+    from .readers import ReadOptions, read_corpus
+
+    return read_corpus(paths, format=format, options=ReadOptions(**read_options) if read_options else None)
+
+
+def _prepare(corpus: Corpus, progress: bool) -> _Prepared:
+    from .english import tokenize
+    from .matching import make_unit
+    from .sentences import align_corpus
+
+    pairs = [pair for pair in align_corpus(corpus.pairs) if has_cjk(pair.source)]
+    simplified = [to_simplified(pair.source) for pair in pairs]
+    units = [make_unit(text, pair.target, tokenize(pair.target))
+             for text, pair in zip(simplified, _progress(pairs, progress, "English"))]
+    return _Prepared(pairs, simplified, units)
+
+
+def _progress(items, enabled: bool, label: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="seg", leave=False, disable=None)
+
+
+def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: bool = False) -> Extraction:
+    """Find term candidates in the Chinese and the English each was rendered by."""
+    from . import candidates as candidate_module
+    from . import dictionary
+
+    options = options or ExtractOptions()
+    prepared = _prepare(corpus, progress)
+    segmenter = get_segmenter(options.segmenter, options.user_words)
+    units = [(text, segmenter.tokens(text)) for text in _progress(prepared.simplified, progress, "Segmenting")]
+    glosses = dictionary.glosses_by_headword()
+    found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
+    found = [c for c in found if c.termhood >= options.weak_termhood]
+    terms = [
+        _Term(c.simplified, c.tokens, tuple((o.unit, o.start, o.end) for o in c.occurrences), c.termhood)
+        for c in found
+    ]
+    results = _match(prepared, terms, progress)
+    kept = [
+        result for result in results
+        if result.termhood >= options.min_termhood
+        or (result.score >= options.min_score_for_weak_terms and result.termhood >= options.weak_termhood)
+    ]
+    kept.sort(key=lambda result: (-result.score * (0.5 + result.termhood), -result.frequency, result.source))
+    if options.max_terms:
+        kept = kept[: options.max_terms]
+    return Extraction(
+        terms=tuple(kept),
+        inputs=corpus.inputs,
+        signature=options.signature(dictionary.edition()),
+        pair_count=len(prepared.pairs),
+    )
+
+
+def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOptions | None = None,
+                progress: bool = False) -> Extraction:
+    """Find the English used for each given source term (in either script) in a bilingual corpus."""
+    from . import dictionary
+
+    options = options or ExtractOptions()
+    wanted = list(dict.fromkeys(term.strip() for term in source_terms if term.strip()))
+    prepared = _prepare(corpus, progress)
+    segmenter = get_segmenter(options.segmenter, tuple(options.user_words) + tuple(wanted))
+    terms = []
+    for term in wanted:
+        simplified = to_simplified(term)
+        occurrences = tuple(
+            (unit, match.start(), match.end())
+            for unit, text in enumerate(prepared.simplified)
+            for match in re.finditer(re.escape(simplified), text)
+        )
+        terms.append(_Term(simplified, tuple(segmenter.words(simplified)) or (simplified,), occurrences, 1.0,
+                           given=term))
+    results = _match(prepared, terms, progress)
+    return Extraction(
+        terms=tuple(results),
+        inputs=corpus.inputs,
+        signature={**options.signature(dictionary.edition()), "mode": "given terms"},
+        pair_count=len(prepared.pairs),
+    )
+
+
+@dataclass(frozen=True)
+class _Term:
+    simplified: str
+    components: tuple[str, ...]
+    occurrences: tuple[tuple[int, int, int], ...]  # (unit, start, end)
+    termhood: float
+    given: str = ""
+
+
+def _match(prepared: _Prepared, terms: Sequence[_Term], progress: bool) -> list[TermResult]:
+    from . import dictionary
+    from .matching import Matcher, TermOccurrence, link_competitively
+
+    matcher = Matcher(prepared.units, dictionary.lookup)
+    occurrences = {i: [TermOccurrence(*o) for o in term.occurrences] for i, term in enumerate(terms)}
+    spans = {
+        i: [matcher.occurrence_spans(term.components, term.simplified, o) for o in occurrences[i]]
+        for i, term in enumerate(_progress(terms, progress, "Matching"))
+    }
+    first_choice = {i: matcher.choose(occurrences[i], spans[i]) for i in spans}
+    order = sorted(
+        spans,
+        key=lambda i: -(terms[i].termhood * (first_choice[i].best.score if first_choice[i].best else 0.0)),
+    )
+    linked = link_competitively(
+        spans, occurrences, order,
+        lambda i: first_choice[i].best.key if first_choice[i].best else None,
+    )
+    results = []
+    for i, term in enumerate(terms):
+        match = matcher.choose(occurrences[i], linked[i])
+        results.append(_result(prepared, term, occurrences[i], match))
+    return results
+
+
+def _result(prepared: _Prepared, term: _Term, occurrences, match) -> TermResult:
+    written = Counter(
+        prepared.pairs[o.unit].source[o.start:o.end] for o in occurrences
+    )
+    if term.given:
+        written[term.given] += 0
+    source = written.most_common(1)[0][0] if written else term.given or term.simplified
+    variants = tuple(sorted(set(written) | ({term.given} if term.given else set())))
+    contexts = []
+    for index, occurrence in enumerate(occurrences[:MAX_CONTEXTS]):
+        pair = prepared.pairs[occurrence.unit]
+        target_span = match.spans.get(index)
+        contexts.append(
+            Context(
+                source_sentence=pair.source,
+                target_sentence=pair.target,
+                source_span=Span(occurrence.start, occurrence.end),
+                target_span=Span(*target_span) if target_span else None,
+                location=pair.source_location,
+                target_found=pair.target[target_span[0]:target_span[1]] if target_span else "",
+            )
+        )
+    first = prepared.pairs[occurrences[0].unit].source_location if occurrences else Location("")
+    best = match.best
+    return TermResult(
+        source=source,
+        source_simplified=term.simplified,
+        target=best.target if best else "",
+        score=best.score if best else 0.0,
+        alternatives=tuple(Alternative(a.target, a.score) for a in match.alternatives[:3]),
+        frequency=len(occurrences),
+        location=first,
+        variants=variants,
+        termhood=term.termhood,
+        contexts=tuple(contexts),
+    )
+
+
+def group_by_simplified(results: Iterable[TermResult]) -> dict[str, list[TermResult]]:
+    grouped: dict[str, list[TermResult]] = defaultdict(list)
+    for result in results:
+        grouped[result.source_simplified].append(result)
+    return grouped
+
+
+__all__ = ["ExtractOptions", "align_terms", "extract", "read", "replace"]

@@ -1,0 +1,283 @@
+"""Multi-word term candidates over the segmentation, and their termhood.
+
+A candidate is a run of segmenter tokens inside one punctuation-delimited fragment. The signals,
+each documented where it is computed:
+
+* boundaries: a candidate may not start or end with a function word (particles, conjunctions,
+  prepositions, pronouns, adverbs) nor start with a verb; what stands next to it on each side should
+  be a strong boundary (punctuation, a function word, a verb) rather than more of a noun phrase;
+* cohesion: a string that recurs with varied neighbours is a unit (branching entropy over its left
+  and right neighbours);
+* C-value: a nested candidate keeps credit only for the occurrences it has on its own;
+* termhood: general-language frequency (wordfreq's Chinese list) marks everyday words as non-terms;
+* short-text cues: quotation marks on both sides, enumerations with 、 or 等, and a numeral +
+  classifier in front (20个未来产业).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .chinese import Token, is_cjk_char
+
+MAX_TOKENS = 6
+MAX_CHARS = 16
+
+# jieba/ICTCLAS tag families. These describe the grammar of Chinese, not any document.
+_FUNCTION_TAGS = {"c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "y", "e", "o", "r", "rr", "rz",
+                  "d", "zg", "h", "k", "w"}
+_VERB_TAGS = {"v", "vd", "vg", "vi", "vq"}
+_NOUNISH_TAGS = {"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "vn", "an", "j", "l", "i", "eng", "x",
+                 "b", "a", "s", "t", "f", "g", "z"}
+# Classifiers that count things: a numeral + one of these in front of a noun phrase is a cue that the
+# noun phrase is a term (20个未来产业), while 级 or 型 after a numeral build a modifier (万亿级).
+_COUNTING_CLASSIFIERS = set("个批项家名位条种次年月日天座所套件只台辆场支份部处户")
+_OPEN_QUOTES = "“‘「『\"《"
+_CLOSE_QUOTES = "”’」』\"》"
+_ENUMERATION_MARKS = "、"
+_ENUMERATION_ENDS = ("等",)
+_PLUS_SIGNS = "+＋"
+_LATIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
+_DIGITS = re.compile(r"^[0-9０-９.%％]+$")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    unit: int  # index of the aligned unit (sentence pair) it occurs in
+    start: int  # character offsets in the unit's Simplified source text
+    end: int
+
+
+@dataclass
+class _Stats:
+    occurrences: list[Occurrence] = field(default_factory=list)
+    left_neighbours: Counter = field(default_factory=Counter)
+    right_neighbours: Counter = field(default_factory=Counter)
+    left_strength: float = 0.0
+    right_strength: float = 0.0
+    cue_count: int = 0
+    tokens: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    simplified: str
+    tokens: tuple[str, ...]
+    occurrences: tuple[Occurrence, ...]
+    termhood: float  # in [0, 1]
+    signals: dict[str, float]
+
+    @property
+    def frequency(self) -> int:
+        return len(self.occurrences)
+
+
+def _is_word_token(token: Token) -> bool:
+    first = token.text[0]
+    return is_cjk_char(first) or first.isalnum()
+
+
+def _is_function(token: Token) -> bool:
+    return token.tag in _FUNCTION_TAGS or token.tag.startswith("u")
+
+
+def _can_start(tokens: Sequence[Token], index: int) -> bool:
+    token = tokens[index]
+    if _is_function(token) or token.tag == "q":
+        return False
+    if token.tag == "m" or _DIGITS.match(token.text):
+        # A numeral may open a term only when it builds a modifier with what follows (万亿级, 6G).
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        return following is not None and following.tag == "q" and following.text not in _COUNTING_CLASSIFIERS
+    return True
+
+
+def _can_end(token: Token) -> bool:
+    if _is_function(token) or token.tag in {"m", "q"} or _DIGITS.match(token.text):
+        return False
+    return token.tag != "f" or len(token.text) > 1
+
+
+def _boundary_strength(token: Token | None) -> float:
+    """How clearly a neighbouring token ends a noun phrase: 1 for nothing/punctuation/function words."""
+    if token is None or not _is_word_token(token) or _is_function(token):
+        return 1.0
+    if token.tag in _VERB_TAGS:
+        return 0.85
+    if token.tag in {"m", "q"}:
+        return 0.7
+    return 0.25
+
+
+def fragments(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Runs of word tokens between punctuation."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        if _is_word_token(token):
+            current.append(token)
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _has_cue(text: str, start: int, end: int, previous: Token | None, before_previous: Token | None,
+             following: Token | None) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and after and before in _OPEN_QUOTES and after in _CLOSE_QUOTES:
+        return True
+    if before in _ENUMERATION_MARKS or after in _ENUMERATION_MARKS:
+        return True
+    if following is not None and following.text in _ENUMERATION_ENDS:
+        return True
+    return (
+        previous is not None
+        and previous.tag == "q"
+        and previous.text in _COUNTING_CLASSIFIERS
+        and before_previous is not None
+        and before_previous.tag == "m"
+    ) or (previous is not None and previous.tag == "m" and len(previous.text) > 1
+          and previous.text[-1] in _COUNTING_CLASSIFIERS)
+
+
+def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
+    """Every admissible token n-gram of every unit, with its occurrences and boundary evidence."""
+    stats: dict[str, _Stats] = defaultdict(_Stats)
+    for unit_index, (text, tokens) in enumerate(units):
+        position_of = {id(token): i for i, token in enumerate(tokens)}
+        for run in fragments(tokens):
+            length = len(run)
+            for i in range(length):
+                if not _can_start(run, i):
+                    continue
+                first = run[i]
+                flat = position_of[id(first)]
+                previous = tokens[flat - 1] if flat > 0 else None
+                before_previous = tokens[flat - 2] if flat > 1 else None
+                left_strength = _boundary_strength(previous)
+                chars = 0
+                for j in range(i, min(length, i + MAX_TOKENS)):
+                    last = run[j]
+                    chars += len(last.text)
+                    if chars > MAX_CHARS:
+                        break
+                    if not _can_end(last):
+                        continue
+                    start, end = first.start, last.end
+                    parts = tuple(token.text for token in run[i:j + 1])
+                    if end < len(text) and text[end] in _PLUS_SIGNS:
+                        parts += (text[end],)
+                        end += 1  # the "X+" programme names: 互联网+, 人工智能+
+                    surface = text[start:end]
+                    if chars < 2 or _DIGITS.match(surface):
+                        continue
+                    following = tokens[position_of[id(last)] + 1] if position_of[id(last)] + 1 < len(
+                        tokens) else None
+                    entry = stats[surface]
+                    if not entry.tokens:
+                        entry.tokens = parts
+                        entry.tags = tuple(token.tag for token in run[i:j + 1])
+                    entry.occurrences.append(Occurrence(unit_index, start, end))
+                    entry.left_neighbours[previous.text if previous else ""] += 1
+                    entry.right_neighbours[following.text if following else ""] += 1
+                    entry.left_strength += left_strength
+                    entry.right_strength += _boundary_strength(following)
+                    if _has_cue(text, start, end, previous, before_previous, following):
+                        entry.cue_count += 1
+    return stats
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "zh", wordlist="best")
+
+
+def _entropy(counter: Counter) -> float:
+    total = sum(counter.values())
+    return -sum((n / total) * math.log2(n / total) for n in counter.values()) if total else 0.0
+
+
+def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
+    """Termhood in [0, 1] for every collected n-gram, with the signals that made it."""
+    # C-value needs, for each candidate, the candidates that contain it.
+    containing: dict[str, list[str]] = defaultdict(list)
+    for surface, entry in stats.items():
+        n = len(entry.tokens)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if j - i == n:
+                    continue
+                inner = "".join(entry.tokens[i:j])
+                if inner in stats:
+                    containing[inner].append(surface)
+
+    candidates = []
+    for surface, entry in stats.items():
+        frequency = len(entry.occurrences)
+        longer = containing.get(surface, [])
+        nested_frequency = sum(len(stats[outer].occurrences) for outer in longer)
+        independent = frequency - nested_frequency / len(longer) if longer else float(frequency)
+        c_value = math.log2(1 + len(surface)) * max(0.0, independent)
+        left = entry.left_strength / frequency
+        right = entry.right_strength / frequency
+        cue = entry.cue_count / frequency
+        lexical = 1.0 if len(entry.tokens) > 1 and is_lexicalized(surface) else 0.0
+        cohesion = 0.0
+        if frequency >= 2:
+            cohesion = min(1.0, (_entropy(entry.left_neighbours) + _entropy(entry.right_neighbours)) / 4)
+        general = _zipf(surface) if len(entry.tokens) == 1 else 0.0
+        head_is_nominal = entry.tags[-1] not in _VERB_TAGS
+        starts_with_verb = entry.tags[0] in _VERB_TAGS
+
+        value = 0.3 * left + 0.3 * right + 0.1 * head_is_nominal
+        value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion
+        if frequency >= 2:
+            value += min(0.2, 0.05 * c_value)
+        if starts_with_verb:
+            # A verb opening the string usually governs the term rather than belonging to it;
+            # a cue (quotes, enumeration, numeral + classifier) says otherwise.
+            value -= 0.2 * (1 - cue)
+        if len(entry.tokens) == 1:
+            # A lone segmenter token is a term only when general language rarely uses it.
+            value -= max(0.0, general - 3.0) * 0.15 + (0.2 if len(surface) <= 2 else 0.0)
+        if not any(is_cjk_char(char) for char in surface):
+            value -= 0.3
+        termhood = max(0.0, min(1.0, value))
+        candidates.append(
+            Candidate(
+                simplified=surface,
+                tokens=entry.tokens,
+                occurrences=tuple(entry.occurrences),
+                termhood=round(termhood, 4),
+                signals={
+                    "left_boundary": round(left, 3),
+                    "right_boundary": round(right, 3),
+                    "cue": round(cue, 3),
+                    "lexical": lexical,
+                    "cohesion": round(cohesion, 3),
+                    "c_value": round(c_value, 3),
+                    "general_zipf": round(general, 2),
+                },
+            )
+        )
+    candidates.sort(key=lambda candidate: (-candidate.termhood, -candidate.frequency, candidate.simplified))
+    return candidates
+
+
+def extract_candidates(units: Sequence[tuple[str, list[Token]]], is_lexicalized, min_termhood: float
+                       ) -> list[Candidate]:
+    return [candidate for candidate in score(collect(units), is_lexicalized)
+            if candidate.termhood >= min_termhood]

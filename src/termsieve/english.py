@@ -1,0 +1,89 @@
+"""English side: word tokens with offsets, stems, and the function words that may not end a term."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Hyphenated compounds are split into their parts ("high-end" -> high, end) so each part can match a
+# gloss; offsets keep the original text recoverable.
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\]]|-")
+# Punctuation a term's English rendering never spans: sentence and clause ends, brackets, quotes.
+HARD_BREAKS = frozenset(";:.!?()[]\"“”‘’")
+
+# Closed-class English words: articles, prepositions, conjunctions, pronouns, auxiliaries.
+FUNCTION_WORDS = frozenset(
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "into", "onto", "about", "as", "than", "and", "or", "nor", "but", "so", "yet", "this", "that", "these", "those", "its", "it", "their", "our", "we", "us", "you", "they", "them", "he", "she", "his", "her", "i", "my", "your", "which", "who", "whom", "whose", "what", "where", "when", "while", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not", "no", "also", "such", "other", "among", "including", "through", "across", "over", "under", "within", "without", "between", "both", "each", "every", "all", "any", "some", "more", "most", "very", "well", "further", "per", "via", "up", "out", "off", "there", "here", "then", "thus", "s"]
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int
+    stem: str
+    is_content: bool
+    joined_to_previous: bool  # the previous token is a hyphen inside a compound
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.lower().replace("’", "'").split("'")[0])
+
+
+def tokenize(text: str) -> list[Word]:
+    """Words and punctuation of `text`; a hyphen between two words marks the second as joined."""
+    words: list[Word] = []
+    previous_hyphen_end = -1
+    for match in _WORD.finditer(text):
+        token = match.group()
+        if token == "-":
+            if words and words[-1].end == match.start():
+                previous_hyphen_end = match.end()
+            continue
+        joined = match.start() == previous_hyphen_end
+        is_alnum = token[0].isalnum()
+        lowered = token.lower()
+        words.append(
+            Word(
+                text=token,
+                start=match.start(),
+                end=match.end(),
+                stem=stem(token) if is_alnum else token,
+                is_content=is_alnum and lowered not in FUNCTION_WORDS,
+                joined_to_previous=joined,
+            )
+        )
+    return words
+
+
+@lru_cache(maxsize=100_000)
+def gloss_stems(gloss: str) -> tuple[str, ...]:
+    """Content-word stems of a dictionary gloss, without its parenthetical remarks."""
+    cleaned = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
+    cleaned = re.sub(r"^\s*to\s+", "", cleaned)
+    return tuple(
+        stem(token)
+        for token in re.findall(r"[A-Za-z0-9]+", cleaned)
+        if token.lower() not in FUNCTION_WORDS and len(token) > 1
+    )
+
+
+_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]{0,7})\)")
+
+
+def gloss_variants(gloss: str) -> list[tuple[str, ...]]:
+    """Stems of a gloss, plus any abbreviation it gives in brackets: 'artificial intelligence (AI)'."""
+    # "Beijing, capital of the People's Republic of China": each comma-separated part stands alone.
+    variants = [gloss_stems(part) for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss))]
+    variants += [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
+    return [variant for variant in variants if variant]

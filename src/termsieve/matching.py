@@ -1,0 +1,390 @@
+"""English equivalents: score the English spans of a term's aligned sentences and pick the best.
+
+Signals, combined per span and then across every occurrence of the term:
+
+* dictionary evidence: CC-CEDICT glosses of the whole term, of its words and, as a fallback for words
+  the dictionary lacks, of its characters, matched to the span's words by stem and by fuzzy ratio
+  (rapidfuzz), so that industry ~ industrial, cluster ~ clusters, high-end ~ high end;
+* a length prior: Chinese characters no gloss explains may be rendered by as many English words as
+  half their number, no more;
+* co-occurrence: for a term that recurs, the Dice coefficient between its units and the units whose
+  English holds the span;
+* competitive linking: two terms whose Chinese does not overlap may not claim the same English words
+  in one sentence; the stronger term keeps them.
+
+The score lies in [0, 1]: 1 for a span that is exactly a whole-term gloss or is explained word for word.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from .english import FUNCTION_WORDS, HARD_BREAKS, Word, gloss_variants, stem
+
+TOP_SPANS_PER_OCCURRENCE = 8
+_FUZZY_CUTOFF = 85.0
+_OVERLAP_PENALTY = 0.5
+_CHARACTER_FALLBACK_WEIGHT = 0.7
+_FILL_CREDIT = 0.6
+_FUNCTION_WORD_COST = 0.25
+_MIN_ASSOCIATION_UNITS = 3
+_MIN_ASSOCIATION_DICE = 0.5
+_ASSOCIATION_WEIGHT = 0.8
+_RUNNER_UP_CREDIT = 0.5
+
+
+@dataclass(frozen=True)
+class _Component:
+    chars: int  # weight: how much of the term it stands for
+    weight: float  # 1 for a dictionary word, less for a character standing in for an unknown word
+    glosses: tuple[tuple[str, ...], ...]  # stems of each gloss
+    gloss_weights: tuple[float, ...] = ()  # per gloss; empty means `weight` for all
+
+
+_MAX_GLOSSES = 12
+_SYMBOL_GLOSSES = {"+": "plus", "＋": "plus"}
+
+
+def _glosses_of(word: str, lookup: Callable[[str], tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+    if word in _SYMBOL_GLOSSES:
+        return ((_SYMBOL_GLOSSES[word],),)
+    if word.isascii() and word.isalnum():
+        return ((stem(word),),)  # Latin tokens inside Chinese (5G, AI) render themselves
+    variants: list[tuple[str, ...]] = []
+    for gloss in lookup(word):
+        for variant in gloss_variants(gloss):
+            if variant not in variants:
+                variants.append(variant)
+    return tuple(variants[:_MAX_GLOSSES])
+
+
+@lru_cache(maxsize=1_000_000)
+def _similarity(gloss_stem: str, word_stem: str) -> float:
+    if gloss_stem == word_stem:
+        return 1.0
+    shorter, longer = sorted((gloss_stem, word_stem), key=len)
+    if len(shorter) >= 3 and longer.startswith(shorter):
+        return 0.85
+    if min(len(gloss_stem), len(word_stem)) >= 4:
+        ratio = fuzz.ratio(gloss_stem, word_stem)
+        if ratio >= _FUZZY_CUTOFF:
+            return ratio / 100 * 0.9
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One aligned sentence pair as the matcher sees it."""
+
+    simplified: str
+    target: str
+    words: tuple[Word, ...]
+    stem_line: str  # " stem stem | stem " for substring search of stem sequences
+    positions: dict[str, tuple[int, ...]]  # content-word stem -> word indices
+
+
+@dataclass(frozen=True)
+class TermOccurrence:
+    unit: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SpanScore:
+    key: tuple[str, ...]
+    unit: int
+    first: int  # word indices, inclusive / exclusive
+    last: int
+    score: float
+    claimed: frozenset[int] = frozenset()  # words the term's glosses explain: what it claims when linked
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    target: str
+    score: float
+    key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    best: Equivalent | None
+    alternatives: tuple[Equivalent, ...]
+    spans: dict[int, tuple[int, int]]  # occurrence index -> (start char, end char) of the chosen span
+
+
+def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
+    parts = [word.stem if word.text[0].isalnum() else "|" for word in words]
+    positions: dict[str, list[int]] = defaultdict(list)
+    for index, word in enumerate(words):
+        if word.is_content:
+            positions[word.stem].append(index)
+    return Unit(simplified, target, tuple(words), " " + " ".join(parts) + " ",
+                {stem: tuple(indices) for stem, indices in positions.items()})
+
+
+class Matcher:
+    def __init__(self, units: Sequence[Unit], lookup: Callable[[str], tuple[str, ...]]):
+        self.units = units
+        self._lookup = lookup
+        self._units_with_stem: dict[str, set[int]] = defaultdict(set)
+        for index, unit in enumerate(units):
+            for word in unit.words:
+                if word.text[0].isalnum():
+                    self._units_with_stem[word.stem].add(index)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019
+    def _associations(self, component: str, glosses: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        """English stems that keep company with a Chinese word across the corpus (Dice), as glosses.
+
+        This is how a word the dictionary renders otherwise (集群: clan, flock) learns the rendering
+        the translators chose (clusters), once it recurs.
+        """
+        units = [index for index, unit in enumerate(self.units) if component in unit.simplified]
+        if len(units) < _MIN_ASSOCIATION_UNITS:
+            return ()
+        gloss_stems_known = {gloss_stem for gloss in glosses for gloss_stem in gloss}
+        rendered = sum(1 for index in units if gloss_stems_known & self.units[index].positions.keys())
+        if rendered * 2 >= len(units):
+            return ()  # the dictionary already explains what the translators wrote
+        together: Counter[str] = Counter()
+        for index in units:
+            together.update(self.units[index].positions.keys())
+        scored = []
+        for word_stem, count in together.items():
+            if count < _MIN_ASSOCIATION_UNITS or word_stem in FUNCTION_WORDS:
+                continue
+            dice = 2 * count / (len(units) + len(self._units_with_stem[word_stem]))
+            if dice >= _MIN_ASSOCIATION_DICE:
+                scored.append((dice, word_stem))
+        scored.sort(reverse=True)
+        return tuple((word_stem,) for _, word_stem in scored[:3])
+
+    # --- dictionary profiles -------------------------------------------------------------------
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 - one matcher per run; the cache dies with it
+    def _profile(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
+        """What each part of a term may be rendered by: its glosses, or its characters' glosses."""
+        profile: list[_Component] = []
+        for component in components:
+            glosses = _glosses_of(component, self._lookup)
+            learned = self._associations(component, glosses)
+            if glosses or learned:
+                # Learned renderings weigh less than the dictionary's; weights apply per gloss below.
+                profile.append(_Component(len(component), 1.0, glosses + learned,
+                                          (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned)))
+                continue
+            for char in component:  # the dictionary lacks the word: fall back to its characters
+                profile.append(_Component(1, _CHARACTER_FALLBACK_WEIGHT, _glosses_of(char, self._lookup)))
+        return tuple(profile)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019
+    def _whole_glosses(self, term: str) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(variant) for variant in _glosses_of(term, self._lookup))
+
+    # --- spans of one occurrence -----------------------------------------------------------------
+
+    def _hits(self, unit: Unit, gloss_stem: str, weight: float) -> tuple[tuple[int, float], ...]:
+        hits = []
+        for word_stem, positions in unit.positions.items():
+            value = _similarity(gloss_stem, word_stem)
+            if value:
+                hits.extend((j, value * weight) for j in positions)
+        return tuple(hits)
+
+    def occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
+                         ) -> list[SpanScore]:
+        unit = self.units[occurrence.unit]
+        words = unit.words
+        if not words:
+            return []
+        profile = self._profile(tuple(components))
+        total_weight = float(sum(component.chars for component in profile)) or 1.0
+        # hits[c][g][s]: the words that render stem s of gloss g of component c, and how well
+        hits = [
+            [
+                [self._hits(unit, gloss_stem, weight) for gloss_stem in gloss]
+                for gloss, weight in zip(component.glosses,
+                                         component.gloss_weights or (component.weight,) * len(component.glosses))
+            ]
+            for component in profile
+        ]
+        explained: dict[int, float] = {}
+        for component_hits in hits:
+            for gloss_hits in component_hits:
+                for stem_hits in gloss_hits:
+                    for j, value in stem_hits:
+                        if value > explained.get(j, 0.0):
+                            explained[j] = value
+        whole = self._whole_glosses(term)
+        whole_stems = frozenset().union(*whole) if whole else frozenset()
+        anchors = {j for j, value in explained.items() if value >= 0.5}
+        anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
+        if not anchors:
+            return []
+        max_words = min(14, 3 + 2 * len(term))
+        results: list[SpanScore] = []
+        starts = set()
+        for anchor in anchors:
+            first = anchor
+            while first > 0 and words[first].joined_to_previous:
+                first -= 1  # a span starts at the start of a hyphenated compound
+            starts.add(first)
+        for first in sorted(starts):
+            explained_sum = 0.0
+            content = 0
+            function_inside = 0
+            stems: list[str] = []
+            for last in range(first, min(len(words), first + max_words)):
+                current = words[last]
+                if current.text in HARD_BREAKS:
+                    break
+                if current.text[0].isalnum():
+                    stems.append(current.stem)
+                if not current.is_content:
+                    function_inside += current.text[0].isalnum()
+                    continue
+                content += 1
+                value_here = explained.get(last, 0.0)
+                explained_sum += value_here if value_here >= 0.5 else 0.0
+                if last + 1 < len(words) and words[last + 1].joined_to_previous:
+                    continue  # never cut a hyphenated compound
+                covered = 0.0
+                unexplained_chars = 0.0
+                for component, component_hits in zip(profile, hits):
+                    coverage = 0.0
+                    for gloss_hits in component_hits:
+                        total = 0.0
+                        for stem_hits in gloss_hits:
+                            total += max((v for j, v in stem_hits if first <= j <= last), default=0.0)
+                        if gloss_hits and total / len(gloss_hits) > coverage:
+                            coverage = total / len(gloss_hits)
+                    covered += component.chars * coverage
+                    if coverage < 0.5:
+                        unexplained_chars += component.chars * (1 - coverage)
+                # English words no gloss explains may render Chinese words no gloss explains: up to
+                # one word for two characters, credited at a discount on both sides.
+                fill = max(0.0, min(content - explained_sum, 0.5 * unexplained_chars))
+                recall = (covered + _FILL_CREDIT * 2 * fill) / total_weight
+                precision = (explained_sum + _FILL_CREDIT * fill) / (content + _FUNCTION_WORD_COST * function_inside)
+                value = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+                if whole:
+                    span_stems = frozenset(stems)
+                    for gloss in whole:
+                        value = max(value, len(gloss & span_stems) / len(gloss | span_stems))
+                if value > 0.05:
+                    claimed = frozenset(j for j in range(first, last + 1) if explained.get(j, 0.0) >= 0.5)
+                    results.append(SpanScore(tuple(stems), occurrence.unit, first, last + 1, min(1.0, value),
+                                             claimed))
+        results.sort(key=lambda span: (-span.score, span.last - span.first))
+        return results[:TOP_SPANS_PER_OCCURRENCE]
+
+    # --- across occurrences ---------------------------------------------------------------------
+
+    def units_containing(self, key: tuple[str, ...]) -> set[int]:
+        postings = sorted((self._units_with_stem.get(stem, set()) for stem in set(key)), key=len)
+        if not postings or not postings[0]:
+            return set()
+        needle = " " + " ".join(key) + " "
+        return {unit for unit in postings[0].intersection(*postings[1:]) if needle in self.units[unit].stem_line}
+
+    def choose(self, occurrences: Sequence[TermOccurrence], spans_per_occurrence: Sequence[list[SpanScore]]
+               ) -> TermMatch:
+        per_key: dict[tuple[str, ...], dict[int, SpanScore]] = defaultdict(dict)
+        credit: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
+        for index, spans in enumerate(spans_per_occurrence):
+            if not spans:
+                continue
+            occurrence_best = max(span.score for span in spans)
+            for span in spans:
+                held = per_key[span.key].get(index)
+                if held is None or span.score > held.score:
+                    per_key[span.key][index] = span
+                    # A span that loses to a better one in the same sentence is only a runner-up there.
+                    factor = 1.0 if span.score >= occurrence_best - 0.05 else _RUNNER_UP_CREDIT
+                    credit[span.key][index] = span.score * factor
+        if not per_key:
+            return TermMatch(None, (), {})
+        term_units = {occurrence.unit for occurrence in occurrences}
+        ranked: list[tuple[float, tuple[str, ...]]] = []
+        for key, by_occurrence in per_key.items():
+            values = [span.score for span in by_occurrence.values()]
+            mean = sum(credit[key].values()) / len(occurrences)
+            value = 0.75 * mean + 0.25 * max(values)
+            if len(term_units) >= 2:
+                with_key = self.units_containing(key)
+                dice = 2 * len(with_key & term_units) / (len(term_units) + len(with_key))
+                value = 0.7 * value + 0.3 * dice
+            ranked.append((value, key))
+        ranked.sort(key=lambda item: (-item[0], len(item[1])))
+        equivalents: list[Equivalent] = []
+        seen_text: set[str] = set()
+        for value, key in ranked:
+            text = self._surface(per_key[key])
+            if text.lower() in seen_text:
+                continue
+            seen_text.add(text.lower())
+            equivalents.append(Equivalent(text, round(min(1.0, value), 4), key))
+            if len(equivalents) == 4:
+                break
+        best = equivalents[0]
+        chosen_spans = {}
+        for index, span in per_key[best.key].items():
+            words = self.units[span.unit].words
+            chosen_spans[index] = (words[span.first].start, words[span.last - 1].end)
+        return TermMatch(best, tuple(equivalents[1:]), chosen_spans)
+
+    def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
+        counts: dict[str, int] = defaultdict(int)
+        for span in by_occurrence.values():
+            unit = self.units[span.unit]
+            words = unit.words
+            text = unit.target[words[span.first].start:words[span.last - 1].end]
+            if span.first == 0 and len(text) > 1 and text[0].isupper() and not text[1].isupper():
+                text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
+            counts[text] += 1
+        return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
+                       occurrences_by_term: dict[int, Sequence[TermOccurrence]],
+                       order: Sequence[int], chosen_key: Callable[[int], tuple[str, ...] | None]
+                       ) -> dict[int, list[list[SpanScore]]]:
+    """Penalize spans that overlap English words already claimed by a stronger, non-nested term."""
+    claims: dict[int, list[tuple[int, int, frozenset[int]]]] = defaultdict(list)  # unit -> (zh s, zh e, words)
+    adjusted: dict[int, list[list[SpanScore]]] = {}
+    for term in order:
+        occurrences = occurrences_by_term[term]
+        new_lists = []
+        for occurrence, spans in zip(occurrences, spans_by_term[term]):
+            unit_claims = claims.get(occurrence.unit, [])
+            new_spans = []
+            for span in spans:
+                clash = any(
+                    span.first <= word < span.last and (occurrence.end <= z_start or z_end <= occurrence.start)
+                    for z_start, z_end, claimed in unit_claims
+                    for word in claimed
+                )
+                new_spans.append(
+                    SpanScore(span.key, span.unit, span.first, span.last, span.score * _OVERLAP_PENALTY,
+                              span.claimed)
+                    if clash else span
+                )
+            new_spans.sort(key=lambda span: -span.score)
+            new_lists.append(new_spans)
+        adjusted[term] = new_lists
+        key = chosen_key(term)
+        if key is None:
+            continue
+        for occurrence, spans in zip(occurrences, new_lists):
+            for span in spans:
+                if span.key == key:
+                    claims[occurrence.unit].append((occurrence.start, occurrence.end, span.claimed))
+                    break
+    return adjusted
