@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .chinese import Segmenter, get_segmenter, has_cjk, to_simplified
-from .model import Alternative, Context, Corpus, Extraction, Location, SegmentPair, Span, TermResult
+from .errors import InputError
+from .matching import Matcher, TermOccurrence, link_competitively
+from .model import (
+    Alternative,
+    Context,
+    Corpus,
+    Extraction,
+    Glossary,
+    Location,
+    SegmentPair,
+    Span,
+    TermResult,
+)
 
 DEFAULT_MIN_TERMHOOD = 0.5
-DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.75
+DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.8
 MAX_CONTEXTS = 20
 
 
@@ -23,7 +35,7 @@ class ExtractOptions:
     # Candidates at or above this termhood are kept whatever their English; those between
     # `weak_termhood` and it are kept when their English equivalent scores `min_score_for_weak_terms`.
     min_termhood: float = DEFAULT_MIN_TERMHOOD
-    weak_termhood: float = 0.3
+    weak_termhood: float = 0.2
     min_score_for_weak_terms: float = DEFAULT_MIN_SCORE_FOR_WEAK_TERMS
     max_terms: int | None = None
     user_words: tuple[str, ...] = ()  # e.g. the terms of a glossary, added to the segmenter
@@ -47,10 +59,45 @@ class _Prepared:
     units: list  # matching.Unit
 
 
-def read(paths: Sequence[str | Path], format: str | None = None, **read_options) -> Corpus:
+def read(paths: Sequence[str | Path], format: str | None = None, *, source_column: str | None = None,
+         target_column: str | None = None) -> Corpus:
+    """Read bilingual files into aligned pairs; the format comes from the extension unless given."""
     from .readers import ReadOptions, read_corpus
 
-    return read_corpus(paths, format=format, options=ReadOptions(**read_options) if read_options else None)
+    options = ReadOptions(source_column=source_column, target_column=target_column)
+    return read_corpus(list(paths), format=format, options=options)
+
+
+def read_term_list(path: str | Path) -> list[str]:
+    """Source terms, one per line; blank lines and `#` comments are ignored."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text", path=str(path), line=line) from None
+    terms = []
+    for line in text.splitlines():
+        term = line.split("#", 1)[0].strip()
+        if term:
+            terms.append(term)
+    if not terms:
+        raise InputError("no terms in the list (one term per line expected)", path=str(path))
+    return terms
+
+
+def load_glossaries(paths: Sequence[str | Path]) -> Glossary:
+    from .glossary import read_glossary
+
+    entries = []
+    for path in paths:
+        entries.extend(read_glossary(path).entries)
+    return Glossary(tuple(entries))
+
+
+def glossary_words(glossary: Glossary) -> tuple[str, ...]:
+    """Source terms of a glossary, in every written form, for the segmenter's dictionary."""
+    words = {to_simplified(word) for entry in glossary.entries for word in (entry.source, *entry.variants)}
+    return tuple(sorted(word for word in words if word))
 
 
 def _prepare(corpus: Corpus, progress: bool) -> _Prepared:
@@ -84,12 +131,22 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
     units = [(text, segmenter.tokens(text)) for text in _progress(prepared.simplified, progress, "Segmenting")]
     glosses = dictionary.glosses_by_headword()
     found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
-    found = [c for c in found if c.termhood >= options.weak_termhood]
-    terms = [
-        _Term(c.simplified, c.tokens, tuple((o.unit, o.start, o.end) for o in c.occurrences), c.termhood)
-        for c in found
-    ]
-    results = _match(prepared, terms, progress)
+    matcher = Matcher(prepared.units, dictionary.lookup)
+    terms = []
+    for candidate in found:
+        if candidate.termhood < options.weak_termhood:
+            continue
+        if candidate.termhood < options.min_termhood:
+            # A weak candidate earns a look only when its English is evidently compositional.
+            if len(candidate.tokens) < 2:
+                continue
+            occurrences = [TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences]
+            rendered = sum(matcher.renders_every_part(candidate.tokens, o) for o in occurrences)
+            if rendered * 2 < len(occurrences):
+                continue
+        terms.append(_Term(candidate.simplified, candidate.tokens,
+                           tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood))
+    results = _match(prepared, matcher, terms, progress)
     kept = [
         result for result in results
         if result.termhood >= options.min_termhood
@@ -125,7 +182,7 @@ def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOpt
         )
         terms.append(_Term(simplified, tuple(segmenter.words(simplified)) or (simplified,), occurrences, 1.0,
                            given=term))
-    results = _match(prepared, terms, progress)
+    results = _match(prepared, Matcher(prepared.units, dictionary.lookup), terms, progress)
     return Extraction(
         terms=tuple(results),
         inputs=corpus.inputs,
@@ -143,11 +200,7 @@ class _Term:
     given: str = ""
 
 
-def _match(prepared: _Prepared, terms: Sequence[_Term], progress: bool) -> list[TermResult]:
-    from . import dictionary
-    from .matching import Matcher, TermOccurrence, link_competitively
-
-    matcher = Matcher(prepared.units, dictionary.lookup)
+def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progress: bool) -> list[TermResult]:
     occurrences = {i: [TermOccurrence(*o) for o in term.occurrences] for i, term in enumerate(terms)}
     spans = {
         i: [matcher.occurrence_spans(term.components, term.simplified, o) for o in occurrences[i]]
@@ -156,7 +209,7 @@ def _match(prepared: _Prepared, terms: Sequence[_Term], progress: bool) -> list[
     first_choice = {i: matcher.choose(occurrences[i], spans[i]) for i in spans}
     order = sorted(
         spans,
-        key=lambda i: -(terms[i].termhood * (first_choice[i].best.score if first_choice[i].best else 0.0)),
+        key=lambda i: -(first_choice[i].best.score if first_choice[i].best else 0.0),
     )
     linked = link_competitively(
         spans, occurrences, order,
@@ -207,11 +260,13 @@ def _result(prepared: _Prepared, term: _Term, occurrences, match) -> TermResult:
     )
 
 
-def group_by_simplified(results: Iterable[TermResult]) -> dict[str, list[TermResult]]:
-    grouped: dict[str, list[TermResult]] = defaultdict(list)
-    for result in results:
-        grouped[result.source_simplified].append(result)
-    return grouped
-
-
-__all__ = ["ExtractOptions", "align_terms", "extract", "read", "replace"]
+__all__ = [
+    "ExtractOptions",
+    "Segmenter",
+    "align_terms",
+    "extract",
+    "glossary_words",
+    "load_glossaries",
+    "read",
+    "read_term_list",
+]

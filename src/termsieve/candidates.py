@@ -30,7 +30,7 @@ MAX_CHARS = 16
 
 # jieba/ICTCLAS tag families. These describe the grammar of Chinese, not any document.
 _FUNCTION_TAGS = {"c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "y", "e", "o", "r", "rr", "rz",
-                  "d", "zg", "h", "k", "w"}
+                  "d", "ad", "zg", "h", "k", "w"}
 _VERB_TAGS = {"v", "vd", "vg", "vi", "vq"}
 _NOUNISH_TAGS = {"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "vn", "an", "j", "l", "i", "eng", "x",
                  "b", "a", "s", "t", "f", "g", "z"}
@@ -198,11 +198,19 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
     return stats
 
 
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
+@lru_cache(maxsize=1)
+def _general_frequencies() -> dict[str, float]:
+    # The frequency table itself, not zipf_frequency(): that would re-tokenize every word with a
+    # second jieba dictionary.
+    from wordfreq import get_frequency_dict
 
-    return zipf_frequency(word, "zh", wordlist="best")
+    return get_frequency_dict("zh", wordlist="best")
+
+
+def _zipf(word: str) -> float:
+    """Zipf frequency (log10 per billion words) of a word in general Chinese; 0 when unseen."""
+    frequency = _general_frequencies().get(word, 0.0)
+    return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
 def _entropy(counter: Counter) -> float:
@@ -241,6 +249,12 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         general = _zipf(surface) if len(entry.tokens) == 1 else 0.0
         head_is_nominal = entry.tags[-1] not in _VERB_TAGS
         starts_with_verb = entry.tags[0] in _VERB_TAGS
+        inner_tags = entry.tags[1:-1]
+        # A verb inside followed by more words reads as a clause (实行在线监测), and a numeral
+        # inside as a count (开工20项重大水利工程); both are rare inside terms.
+        inner_verbs = sum(1 for tag in inner_tags if tag in _VERB_TAGS)
+        inner_numerals = sum(1 for token, tag in zip(entry.tokens[1:-1], inner_tags)
+                             if tag in {"m", "q"} or _DIGITS.match(token))
 
         value = 0.3 * left + 0.3 * right + 0.1 * head_is_nominal
         value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion
@@ -249,7 +263,10 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         if starts_with_verb:
             # A verb opening the string usually governs the term rather than belonging to it;
             # a cue (quotes, enumeration, numeral + classifier) says otherwise.
-            value -= 0.2 * (1 - cue)
+            value -= 0.3 * (1 - cue)
+        value -= 0.15 * inner_verbs + 0.3 * inner_numerals
+        if len(entry.tokens) > 4:
+            value -= 0.1 * (len(entry.tokens) - 4) * (1 - cue)
         if len(entry.tokens) == 1:
             # A lone segmenter token is a term only when general language rarely uses it.
             value -= max(0.0, general - 3.0) * 0.15 + (0.2 if len(surface) <= 2 else 0.0)

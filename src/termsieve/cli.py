@@ -27,6 +27,56 @@ def cli() -> None:
     """Bilingual Chinese-English terminology: extract, review, check."""
 
 
+# --- extract ---
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the term list: .tsv, .csv, .json or .xlsx (review workbook).")
+@click.option("--format", "input_format", default=None,
+              help="Input format when the extension does not tell (text, parallel, tsv, csv, xlsx, tmx...).")
+@click.option("--source-column", default=None, help="Header of the Chinese column in a TSV/CSV/XLSX input.")
+@click.option("--target-column", default=None, help="Header of the English column in a TSV/CSV/XLSX input.")
+@click.option("--segmenter", type=click.Choice(["jieba", "pkuseg"]), default="jieba", show_default=True,
+              help="Chinese word segmenter; pkuseg is more accurate and slower (an install extra).")
+@click.option("--terms", "terms_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Align these source terms (one per line, # comments) instead of extracting.")
+@click.option("--glossary", "glossary_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A glossary whose terms join the segmenter's dictionary and are marked in the output.")
+@click.option("--new-only", is_flag=True, help="Leave out terms the --glossary already has.")
+@click.option("--min-termhood", type=click.FloatRange(0, 1), default=None,
+              help="Keep candidates at or above this termhood whatever their English (default 0.5).")
+@click.option("--max-terms", type=click.IntRange(1), default=None, help="Keep at most this many terms.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def extract(inputs, output, input_format, source_column, target_column, segmenter, terms_file, glossary_files,
+            new_only, min_termhood, max_terms, quiet) -> None:
+    """Extract term pairs from a bilingual corpus (or align given terms with --terms)."""
+    from . import api
+    from .writers import write_extraction
+
+    glossary = api.load_glossaries(glossary_files) if glossary_files else None
+    options = api.ExtractOptions(
+        segmenter=api.Segmenter(segmenter),
+        user_words=api.glossary_words(glossary) if glossary else (),
+        max_terms=max_terms,
+        **({"min_termhood": min_termhood} if min_termhood is not None else {}),
+    )
+    corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column)
+    if terms_file:
+        extraction = api.align_terms(corpus, api.read_term_list(terms_file), options, progress=not quiet)
+    else:
+        extraction = api.extract(corpus, options, progress=not quiet)
+    write_extraction(extraction, output, glossary=glossary, new_only=new_only)
+    if not quiet:
+        found = sum(1 for term in extraction.terms if term.target)
+        click.echo(
+            f"{len(extraction.terms)} terms ({found} with an English equivalent) from "
+            f"{extraction.pair_count} aligned segments -> {output}",
+            err=True,
+        )
+
+
 def main() -> None:
     cli(prog_name="termsieve")
 

@@ -28,7 +28,8 @@ from .english import FUNCTION_WORDS, HARD_BREAKS, Word, gloss_variants, stem
 
 TOP_SPANS_PER_OCCURRENCE = 8
 _FUZZY_CUTOFF = 85.0
-_OVERLAP_PENALTY = 0.5
+_OVERLAP_PENALTY = 0.75
+_MIN_CLAIM_SCORE = 0.8
 _CHARACTER_FALLBACK_WEIGHT = 0.7
 _FILL_CREDIT = 0.6
 _FUNCTION_WORD_COST = 0.25
@@ -46,7 +47,7 @@ class _Component:
     gloss_weights: tuple[float, ...] = ()  # per gloss; empty means `weight` for all
 
 
-_MAX_GLOSSES = 12
+_MAX_GLOSSES = 24
 _SYMBOL_GLOSSES = {"+": "plus", "＋": "plus"}
 
 
@@ -133,6 +134,7 @@ class Matcher:
     def __init__(self, units: Sequence[Unit], lookup: Callable[[str], tuple[str, ...]]):
         self.units = units
         self._lookup = lookup
+        self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
         self._units_with_stem: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for word in unit.words:
@@ -170,7 +172,7 @@ class Matcher:
 
     @lru_cache(maxsize=200_000)  # noqa: B019 - one matcher per run; the cache dies with it
     def _profile(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
-        """What each part of a term may be rendered by: its glosses, or its characters' glosses."""
+        """What each part of a term may be rendered by: its glosses, or its parts' glosses."""
         profile: list[_Component] = []
         for component in components:
             glosses = _glosses_of(component, self._lookup)
@@ -180,9 +182,26 @@ class Matcher:
                 profile.append(_Component(len(component), 1.0, glosses + learned,
                                           (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned)))
                 continue
-            for char in component:  # the dictionary lacks the word: fall back to its characters
-                profile.append(_Component(1, _CHARACTER_FALLBACK_WEIGHT, _glosses_of(char, self._lookup)))
+            # The dictionary lacks the word (传统产业, 链主): split it into the longest words it does
+            # know, and fall back to single characters for the rest.
+            for part in self._dictionary_words(component):
+                part_glosses = _glosses_of(part, self._lookup)
+                weight = 1.0 if len(part) > 1 else _CHARACTER_FALLBACK_WEIGHT
+                profile.append(_Component(len(part), weight, part_glosses))
         return tuple(profile)
+
+    def _dictionary_words(self, text: str) -> list[str]:
+        """Greedy longest-match split of `text` into dictionary headwords (single characters last)."""
+        parts = []
+        position = 0
+        while position < len(text):
+            for length in range(min(4, len(text) - position), 0, -1):
+                part = text[position:position + length]
+                if length == 1 or self._lookup(part):
+                    parts.append(part)
+                    position += length
+                    break
+        return parts
 
     @lru_cache(maxsize=100_000)  # noqa: B019
     def _whole_glosses(self, term: str) -> tuple[frozenset[str], ...]:
@@ -190,13 +209,32 @@ class Matcher:
 
     # --- spans of one occurrence -----------------------------------------------------------------
 
-    def _hits(self, unit: Unit, gloss_stem: str, weight: float) -> tuple[tuple[int, float], ...]:
+    def _component_hits(self, unit_index: int, component: _Component) -> tuple[tuple[int, int, int, float], ...]:
+        """(word, gloss, stem, value) for every word of a unit that renders a stem of the component."""
+        key = (unit_index, component)
+        cached = self._hit_cache.get(key)
+        if cached is not None:
+            return cached
+        positions = self.units[unit_index].positions
+        weights = component.gloss_weights or (component.weight,) * len(component.glosses)
         hits = []
-        for word_stem, positions in unit.positions.items():
-            value = _similarity(gloss_stem, word_stem)
-            if value:
-                hits.extend((j, value * weight) for j in positions)
-        return tuple(hits)
+        for g, (gloss, weight) in enumerate(zip(component.glosses, weights)):
+            for s, gloss_stem in enumerate(gloss):
+                for word_stem, indices in positions.items():
+                    value = _similarity(gloss_stem, word_stem)
+                    if value:
+                        hits.extend((j, g, s, value * weight) for j in indices)
+        result = tuple(hits)
+        self._hit_cache[key] = result
+        return result
+
+    def renders_every_part(self, components: Sequence[str], occurrence: TermOccurrence) -> bool:
+        """Cheap test: does the unit's English hold, word for word, a gloss stem of every part?"""
+        present = self.units[occurrence.unit].positions
+        for component in self._profile(tuple(components)):
+            if not any(gloss_stem in present for gloss in component.glosses for gloss_stem in gloss):
+                return False
+        return True
 
     def occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
                          ) -> list[SpanScore]:
@@ -206,28 +244,21 @@ class Matcher:
             return []
         profile = self._profile(tuple(components))
         total_weight = float(sum(component.chars for component in profile)) or 1.0
-        # hits[c][g][s]: the words that render stem s of gloss g of component c, and how well
-        hits = [
-            [
-                [self._hits(unit, gloss_stem, weight) for gloss_stem in gloss]
-                for gloss, weight in zip(component.glosses,
-                                         component.gloss_weights or (component.weight,) * len(component.glosses))
-            ]
-            for component in profile
-        ]
+        hits_at: dict[int, list[tuple[int, int, int, float]]] = defaultdict(list)
         explained: dict[int, float] = {}
-        for component_hits in hits:
-            for gloss_hits in component_hits:
-                for stem_hits in gloss_hits:
-                    for j, value in stem_hits:
-                        if value > explained.get(j, 0.0):
-                            explained[j] = value
+        for c, component in enumerate(profile):
+            for j, g, s, value in self._component_hits(occurrence.unit, component):
+                hits_at[j].append((c, g, s, value))
+                if value > explained.get(j, 0.0):
+                    explained[j] = value
         whole = self._whole_glosses(term)
         whole_stems = frozenset().union(*whole) if whole else frozenset()
         anchors = {j for j, value in explained.items() if value >= 0.5}
         anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
         if not anchors:
             return []
+        gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
+        chars = [component.chars for component in profile]
         max_words = min(14, 3 + 2 * len(term))
         results: list[SpanScore] = []
         starts = set()
@@ -237,6 +268,10 @@ class Matcher:
                 first -= 1  # a span starts at the start of a hyphenated compound
             starts.add(first)
         for first in sorted(starts):
+            # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
+            best_stem: dict[tuple[int, int, int], float] = {}
+            gloss_total: dict[tuple[int, int], float] = {}
+            coverage = [0.0] * len(profile)
             explained_sum = 0.0
             content = 0
             function_inside = 0
@@ -253,21 +288,23 @@ class Matcher:
                 content += 1
                 value_here = explained.get(last, 0.0)
                 explained_sum += value_here if value_here >= 0.5 else 0.0
+                for c, g, s_index, value in hits_at.get(last, ()):
+                    old = best_stem.get((c, g, s_index), 0.0)
+                    if value > old:
+                        best_stem[(c, g, s_index)] = value
+                        total = gloss_total.get((c, g), 0.0) + value - old
+                        gloss_total[(c, g)] = total
+                        ratio = total / gloss_sizes[c][g]
+                        if ratio > coverage[c]:
+                            coverage[c] = ratio
                 if last + 1 < len(words) and words[last + 1].joined_to_previous:
                     continue  # never cut a hyphenated compound
                 covered = 0.0
                 unexplained_chars = 0.0
-                for component, component_hits in zip(profile, hits):
-                    coverage = 0.0
-                    for gloss_hits in component_hits:
-                        total = 0.0
-                        for stem_hits in gloss_hits:
-                            total += max((v for j, v in stem_hits if first <= j <= last), default=0.0)
-                        if gloss_hits and total / len(gloss_hits) > coverage:
-                            coverage = total / len(gloss_hits)
-                    covered += component.chars * coverage
-                    if coverage < 0.5:
-                        unexplained_chars += component.chars * (1 - coverage)
+                for weight, value in zip(chars, coverage):
+                    covered += weight * value
+                    if value < 0.5:
+                        unexplained_chars += weight * (1 - value)
                 # English words no gloss explains may render Chinese words no gloss explains: up to
                 # one word for two characters, credited at a discount on both sides.
                 fill = max(0.0, min(content - explained_sum, 0.5 * unexplained_chars))
@@ -384,7 +421,7 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
             continue
         for occurrence, spans in zip(occurrences, new_lists):
             for span in spans:
-                if span.key == key:
+                if span.key == key and span.score >= _MIN_CLAIM_SCORE:
                     claims[occurrence.unit].append((occurrence.start, occurrence.end, span.claimed))
                     break
     return adjusted
