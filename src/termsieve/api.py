@@ -27,6 +27,9 @@ from .model import (
 DEFAULT_MIN_TERMHOOD = 0.5
 DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.8
 MAX_CONTEXTS = 20
+# A term seen hundreds of times is judged on a spread sample of its occurrences; co-occurrence
+# counts still use them all.
+MAX_OCCURRENCES_SCORED = 40
 
 
 @dataclass(frozen=True)
@@ -201,12 +204,14 @@ class _Term:
 
 
 def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progress: bool) -> list[TermResult]:
-    occurrences = {i: [TermOccurrence(*o) for o in term.occurrences] for i, term in enumerate(terms)}
+    occurrences = {i: _spread([TermOccurrence(*o) for o in term.occurrences], MAX_OCCURRENCES_SCORED)
+                   for i, term in enumerate(terms)}
     spans = {
         i: [matcher.occurrence_spans(term.components, term.simplified, o) for o in occurrences[i]]
         for i, term in enumerate(_progress(terms, progress, "Matching"))
     }
-    first_choice = {i: matcher.choose(occurrences[i], spans[i]) for i in spans}
+    all_units = {i: frozenset(o[0] for o in term.occurrences) for i, term in enumerate(terms)}
+    first_choice = {i: matcher.choose(occurrences[i], spans[i], all_units[i]) for i in spans}
     order = sorted(
         spans,
         key=lambda i: -(first_choice[i].best.score if first_choice[i].best else 0.0),
@@ -217,9 +222,16 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
     )
     results = []
     for i, term in enumerate(terms):
-        match = matcher.choose(occurrences[i], linked[i])
+        match = matcher.choose(occurrences[i], linked[i], all_units[i])
         results.append(_result(prepared, term, occurrences[i], match))
     return results
+
+
+def _spread(items: list, limit: int) -> list:
+    if len(items) <= limit:
+        return items
+    step = len(items) / limit
+    return [items[int(i * step)] for i in range(limit)]
 
 
 def _result(prepared: _Prepared, term: _Term, occurrences, match) -> TermResult:
@@ -252,7 +264,7 @@ def _result(prepared: _Prepared, term: _Term, occurrences, match) -> TermResult:
         target=best.target if best else "",
         score=best.score if best else 0.0,
         alternatives=tuple(Alternative(a.target, a.score) for a in match.alternatives[:3]),
-        frequency=len(occurrences),
+        frequency=len(term.occurrences),
         location=first,
         variants=variants,
         termhood=term.termhood,

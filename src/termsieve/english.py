@@ -191,9 +191,10 @@ def gloss_stems(gloss: str) -> tuple[str, ...]:
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]{0,7})\)")
 
 
-def gloss_variants(gloss: str) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=200_000)
+def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     """Stems of a gloss, plus any abbreviation it gives in brackets: 'artificial intelligence (AI)'."""
     # "Beijing, capital of the People's Republic of China": each comma-separated part stands alone.
     variants = [gloss_stems(part) for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss))]
     variants += [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
-    return [variant for variant in variants if variant]
+    return tuple(variant for variant in variants if variant)

@@ -135,20 +135,33 @@ class Matcher:
         self.units = units
         self._lookup = lookup
         self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
+        self._units_with_char: dict[str, set[int]] = defaultdict(set)
+        for index, unit in enumerate(units):
+            for char in unit.simplified:
+                self._units_with_char[char].add(index)
+        # Per-matcher memoization: these depend on the corpus, so they must not outlive it.
+        self._associations = lru_cache(maxsize=None)(self._associations)
+        self._profile = lru_cache(maxsize=None)(self._profile)
+        self._whole_glosses = lru_cache(maxsize=None)(self._whole_glosses)
+        self._glosses_of = lru_cache(maxsize=None)(lambda word: _glosses_of(word, lookup))
         self._units_with_stem: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for word in unit.words:
                 if word.text[0].isalnum():
                     self._units_with_stem[word.stem].add(index)
 
-    @lru_cache(maxsize=100_000)  # noqa: B019
+    def units_with_text(self, text: str) -> set[int]:
+        """Units whose Chinese holds every character of `text` (a superset of those holding `text`)."""
+        postings = sorted((self._units_with_char.get(char, set()) for char in set(text)), key=len)
+        return postings[0].intersection(*postings[1:]) if postings else set()
+
     def _associations(self, component: str, glosses: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
         """English stems that keep company with a Chinese word across the corpus (Dice), as glosses.
 
         This is how a word the dictionary renders otherwise (集群: clan, flock) learns the rendering
         the translators chose (clusters), once it recurs.
         """
-        units = [index for index, unit in enumerate(self.units) if component in unit.simplified]
+        units = [index for index in self.units_with_text(component) if component in self.units[index].simplified]
         if len(units) < _MIN_ASSOCIATION_UNITS:
             return ()
         gloss_stems_known = {gloss_stem for gloss in glosses for gloss_stem in gloss}
@@ -170,12 +183,11 @@ class Matcher:
 
     # --- dictionary profiles -------------------------------------------------------------------
 
-    @lru_cache(maxsize=200_000)  # noqa: B019 - one matcher per run; the cache dies with it
     def _profile(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
         """What each part of a term may be rendered by: its glosses, or its parts' glosses."""
         profile: list[_Component] = []
         for component in components:
-            glosses = _glosses_of(component, self._lookup)
+            glosses = self._glosses_of(component)
             learned = self._associations(component, glosses)
             if glosses or learned:
                 # Learned renderings weigh less than the dictionary's; weights apply per gloss below.
@@ -185,7 +197,7 @@ class Matcher:
             # The dictionary lacks the word (传统产业, 链主): split it into the longest words it does
             # know, and fall back to single characters for the rest.
             for part in self._dictionary_words(component):
-                part_glosses = _glosses_of(part, self._lookup)
+                part_glosses = self._glosses_of(part)
                 weight = 1.0 if len(part) > 1 else _CHARACTER_FALLBACK_WEIGHT
                 profile.append(_Component(len(part), weight, part_glosses))
         return tuple(profile)
@@ -203,9 +215,8 @@ class Matcher:
                     break
         return parts
 
-    @lru_cache(maxsize=100_000)  # noqa: B019
     def _whole_glosses(self, term: str) -> tuple[frozenset[str], ...]:
-        return tuple(frozenset(variant) for variant in _glosses_of(term, self._lookup))
+        return tuple(frozenset(variant) for variant in self._glosses_of(term))
 
     # --- spans of one occurrence -----------------------------------------------------------------
 
@@ -331,8 +342,9 @@ class Matcher:
         needle = " " + " ".join(key) + " "
         return {unit for unit in postings[0].intersection(*postings[1:]) if needle in self.units[unit].stem_line}
 
-    def choose(self, occurrences: Sequence[TermOccurrence], spans_per_occurrence: Sequence[list[SpanScore]]
-               ) -> TermMatch:
+    def choose(self, occurrences: Sequence[TermOccurrence], spans_per_occurrence: Sequence[list[SpanScore]],
+               term_units: frozenset[int] | None = None) -> TermMatch:
+        """The best English for a term over its occurrences, and up to three alternatives."""
         per_key: dict[tuple[str, ...], dict[int, SpanScore]] = defaultdict(dict)
         credit: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
         for index, spans in enumerate(spans_per_occurrence):
@@ -348,7 +360,8 @@ class Matcher:
                     credit[span.key][index] = span.score * factor
         if not per_key:
             return TermMatch(None, (), {})
-        term_units = {occurrence.unit for occurrence in occurrences}
+        if term_units is None:
+            term_units = frozenset(occurrence.unit for occurrence in occurrences)
         ranked: list[tuple[float, tuple[str, ...]]] = []
         for key, by_occurrence in per_key.items():
             values = [span.score for span in by_occurrence.values()]
