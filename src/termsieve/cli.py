@@ -77,6 +77,40 @@ def extract(inputs, output, input_format, source_column, target_column, segmente
         )
 
 
+# --- eval ---
+
+
+@cli.command(name="eval")
+@click.argument("predictions", type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold list: TSV with header zh, en, kind (direct|free); ' | ' separates accepted renderings.")
+@click.option("--for-file", "for_file", default=None,
+              help="Use only gold rows whose `file` column names this corpus file (e.g. GR2016.tmx).")
+@click.option("--format", "predictions_format", type=click.Choice(["tsv", "csv", "json"]), default=None,
+              help="Format of PREDICTIONS when the extension does not tell.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_command(predictions, gold_path, for_file, predictions_format, as_json) -> None:
+    """Measure extract output (PREDICTIONS: .tsv, .csv, .json) against a gold list: recall, top-1, top-3.
+
+    Exits 0 whatever the scores; non-zero only for unreadable input.
+    """
+    import json
+
+    from . import evaluate as ev
+    from .errors import InputError
+
+    gold = ev.read_gold(gold_path)
+    if for_file:
+        gold = ev.gold_for_file(gold, for_file)
+        if not gold:
+            raise InputError(f"no gold rows with file {for_file!r}", path=gold_path)
+    report = ev.evaluate(ev.read_predictions(predictions, predictions_format), gold)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(ev.format_report(report), nl=False)
+
+
 def main() -> None:
     cli(prog_name="termsieve")
 
