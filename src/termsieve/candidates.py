@@ -104,7 +104,7 @@ def _can_end(token: Token) -> bool:
     return token.tag != "f" or len(token.text) > 1
 
 
-def _boundary_strength(token: Token | None) -> float:
+def _boundary_strength(token: Token | None, right: bool = False) -> float:
     """How clearly a neighbouring token ends a noun phrase: 1 for nothing/punctuation/function words."""
     if token is None or not _is_word_token(token) or _is_function(token):
         return 1.0
@@ -112,15 +112,19 @@ def _boundary_strength(token: Token | None) -> float:
         return 0.85
     if token.tag in {"m", "q"}:
         return 0.7
+    if token.tag in {"l", "i"}:
+        return 0.6  # set phrases: mostly verbal (发展壮大), sometimes nominal (关键作用)
+    if right and token.tag == "vn":
+        return 0.6  # a verbal noun after a term is often its predicate: 产业集群 | 梯次发展
     return 0.25
 
 
 def fragments(tokens: Sequence[Token]) -> list[list[Token]]:
-    """Runs of word tokens between punctuation."""
+    """Runs of content tokens between punctuation and function words (的, 和, 等, 在...)."""
     runs: list[list[Token]] = []
     current: list[Token] = []
     for token in tokens:
-        if _is_word_token(token):
+        if _is_word_token(token) and not _is_function(token):
             current.append(token)
         else:
             if current:
@@ -192,7 +196,7 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
                     entry.left_neighbours[previous.text if previous else ""] += 1
                     entry.right_neighbours[following.text if following else ""] += 1
                     entry.left_strength += left_strength
-                    entry.right_strength += _boundary_strength(following)
+                    entry.right_strength += _boundary_strength(following, right=True)
                     if _has_cue(text, start, end, previous, before_previous, following):
                         entry.cue_count += 1
     return stats
@@ -261,9 +265,11 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         if frequency >= 2:
             value += min(0.2, 0.05 * c_value)
         if starts_with_verb:
-            # A verb opening the string usually governs the term rather than belonging to it;
-            # a cue (quotes, enumeration, numeral + classifier) says otherwise.
-            value -= 0.3 * (1 - cue)
+            # A verb opening the string usually governs the term rather than belonging to it, the
+            # more so when what follows it stands as a term of its own (打造 | 国家数据管理中心).
+            rest = "".join(entry.tokens[1:])
+            rest_stands = rest in stats and (len(entry.tokens) > 2 or 0 < _zipf(rest) < 4.0)
+            value -= (0.45 if rest_stands else 0.2) - 0.1 * cue
         value -= 0.15 * inner_verbs + 0.3 * inner_numerals
         if len(entry.tokens) > 4:
             value -= 0.1 * (len(entry.tokens) - 4) * (1 - cue)
