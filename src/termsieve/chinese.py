@@ -93,19 +93,24 @@ class _PkusegBackend:
         except ImportError as error:
             raise MissingDependencyError(
                 "the pkuseg segmenter is not installed; install it with: "
-                "pip install numpy cython && pip install --no-build-isolation pkuseg"
+                "pip install numpy cython wheel && pip install --no-build-isolation pkuseg"
             ) from error
+        import jieba.posseg
+
         words = sorted(set(user_words))
-        self._model = pkuseg.pkuseg(user_dict=words or "default", postag=True)
+        # pkuseg's own tagger downloads its model on first use; the dictionary tags from jieba are
+        # enough for term boundaries and ship with it.
+        self._model = pkuseg.pkuseg(user_dict=words or "default", postag=False)
+        self._tags: dict[str, str] = {**jieba.posseg.dt.word_tag_tab, **dict.fromkeys(words, "nz")}
 
     def tokens(self, text: str) -> list[Token]:
         result: list[Token] = []
         position = 0
-        for word, tag in self._model.cut(text):
+        for word in self._model.cut(text):
             start = text.find(word, position)
-            if start < 0:  # pkuseg drops whitespace; keep offsets honest by searching forward
+            if start < 0:  # pkuseg normalizes some characters; skip rather than misplace offsets
                 continue
-            result.append(Token(word, start, tag))
+            result.append(Token(word, start, self._tags.get(word, "x")))
             position = start + len(word)
         return result
 
