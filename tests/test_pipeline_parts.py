@@ -1,0 +1,154 @@
+"""Unit tests of the extraction stages: Chinese normalization, dictionary, English, candidates, matching."""
+
+from __future__ import annotations
+
+import pytest
+
+from termsieve import candidates, dictionary
+from termsieve.chinese import get_segmenter, has_cjk, to_simplified
+from termsieve.english import gloss_variants, tokenize
+from termsieve.matching import Matcher, TermOccurrence, make_unit
+
+
+def test_to_simplified_keeps_length_and_converts():
+    traditional = "萬億級產業集群、鏈主企業與育新基地"
+    simplified = to_simplified(traditional)
+    assert simplified == "万亿级产业集群、链主企业与育新基地"
+    assert len(simplified) == len(traditional)
+
+
+def test_has_cjk():
+    assert has_cjk("5G網絡")
+    assert not has_cjk("5G networks, AI Plus")
+
+
+def test_jieba_tokens_cover_the_text_with_offsets():
+    text = "推动科技创新和产业创新融合发展"
+    tokens = get_segmenter("jieba").tokens(text)
+    assert "".join(token.text for token in tokens) == text
+    for token in tokens:
+        assert text[token.start:token.end] == token.text
+    tags = {token.text: token.tag for token in tokens}
+    assert tags["和"] == "c"
+
+
+def test_user_words_join_the_segmenter_dictionary():
+    text = "发挥链主企业关键作用"
+    plain = get_segmenter("jieba").words(text)
+    assert "链主企业" not in plain
+    assert "链主企业" in get_segmenter("jieba", ["链主企业"]).words(text)
+
+
+def test_dictionary_keeps_every_reading():
+    # 行 is read xíng (to walk; OK) and háng (row; firm): both readings' glosses are kept.
+    glosses = dictionary.lookup("行")
+    assert any("walk" in gloss for gloss in glosses)
+    assert any("row" in gloss for gloss in glosses)
+    assert dictionary.edition().startswith("20")
+    assert "CC BY-SA 4.0" in dictionary.CREDIT
+
+
+def test_gloss_variants_split_parts_and_keep_abbreviations():
+    variants = gloss_variants("artificial intelligence (AI)")
+    assert ("artifici", "intellig") in variants
+    assert ("ai",) in variants
+    assert ("beij",) in gloss_variants("Beijing, capital of the People's Republic of China")
+
+
+def test_english_tokens_split_hyphenated_compounds_but_remember_them():
+    words = tokenize("high-end, precision, and cutting-edge industries")
+    texts = [word.text for word in words]
+    assert texts[:3] == ["high", "end", ","]
+    assert words[1].joined_to_previous and not words[0].joined_to_previous
+    assert [word.stem for word in words if word.text == "industries"] == ["industri"]
+    assert not next(word for word in words if word.text == "and").is_content
+
+
+def _units(chinese_lines):
+    segmenter = get_segmenter("jieba")
+    return [(line, segmenter.tokens(line)) for line in chinese_lines]
+
+
+def _candidate_map(chinese_lines):
+    units = _units(chinese_lines)
+    return {c.simplified: c for c in candidates.score(candidates.collect(units), lambda word: False)}
+
+
+def test_candidates_never_start_or_end_with_function_words():
+    found = _candidate_map(["完善新一代信息技术、人工智能等产业支持政策的实施"])
+    assert "新一代信息技术" in found
+    assert "人工智能" in found
+    for surface in found:
+        assert not surface.startswith(("等", "的", "和")) and not surface.endswith(("等", "的", "和"))
+    assert not any("等" in surface or "的" in surface for surface in found)
+
+
+def test_enumeration_and_quotation_cues_raise_termhood():
+    found = _candidate_map(["实施“人工智能+”行动计划", "重点培育人形机器人、商业航天、生物制造等20个未来产业"])
+    assert found["人工智能+"].signals["cue"] == 1.0
+    assert found["商业航天"].signals["cue"] == 1.0
+    assert found["未来产业"].signals["cue"] == 1.0  # numeral + counting classifier in front
+
+
+def test_numerals_open_a_term_only_as_a_modifier():
+    found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群"])
+    assert "万亿级产业集群" in found
+    assert not any(surface.startswith(("2", "2个", "一批")) for surface in found)
+
+
+def test_verb_led_strings_rank_below_the_term_they_govern():
+    found = _candidate_map(["打造国家数据管理中心。", "建设国家数据管理中心,完善国家数据管理中心功能。"])
+    assert found["国家数据管理中心"].termhood > found["打造国家数据管理中心"].termhood
+
+
+def _matcher(pairs):
+    units = [make_unit(to_simplified(zh), en, tokenize(en)) for zh, en in pairs]
+    return Matcher(units, dictionary.lookup), units
+
+
+def _best(matcher, units, term, components):
+    occurrences = [
+        TermOccurrence(index, unit.simplified.index(term), unit.simplified.index(term) + len(term))
+        for index, unit in enumerate(units) if term in unit.simplified
+    ]
+    spans = [matcher.occurrence_spans(components, term, occurrence) for occurrence in occurrences]
+    return matcher.choose(occurrences, spans)
+
+
+def test_matching_finds_the_compositional_rendering():
+    matcher, units = _matcher([("加快数字化转型", "We will expedite digital transformation.")])
+    match = _best(matcher, units, "数字化转型", ("数字化", "转型"))
+    assert match.best.target == "digital transformation"
+    assert 0.8 <= match.best.score <= 1.0
+
+
+def test_matching_uses_whole_term_glosses_and_abbreviations():
+    matcher, units = _matcher([("推动人工智能发展", "We will promote the development of AI.")])
+    match = _best(matcher, units, "人工智能", ("人工智能",))
+    assert match.best.target == "AI"
+
+
+def test_matching_learns_a_rendering_the_dictionary_lacks_from_recurrence():
+    # CC-CEDICT glosses 集群 as clan / flock together; the translators wrote "clusters" every time.
+    pairs = [
+        ("促进产业集群发展", "We will promote the development of industrial clusters."),
+        ("打造万亿级产业集群", "We will foster trillion-yuan industrial clusters."),
+        ("建成两个智算集群", "We will build two computing clusters."),
+        ("支持集群企业", "We will support enterprises in clusters."),
+        ("完善产业政策", "We will improve industrial policies."),
+    ]
+    matcher, units = _matcher(pairs)
+    match = _best(matcher, units, "产业集群", ("产业", "集群"))
+    assert match.best.target == "industrial clusters"
+
+
+def test_sentence_initial_capital_is_not_part_of_the_term():
+    matcher, units = _matcher([("发展数字经济", "Digital economy is growing.")])
+    match = _best(matcher, units, "数字经济", ("数字", "经济"))
+    assert match.best.target == "digital economy"
+
+
+@pytest.mark.parametrize("term", ["数字经济", "产业集群"])
+def test_no_english_means_no_target(term):
+    matcher, units = _matcher([(f"发展{term}", "Nothing related here at all.")])
+    assert _best(matcher, units, term, (term[:2], term[2:])).best is None
