@@ -111,6 +111,53 @@ def eval_command(predictions, gold_path, for_file, predictions_format, as_json) 
         click.echo(ev.format_report(report), nl=False)
 
 
+# --- import ---
+
+
+@cli.command(name="import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "glossary_path", required=True, type=click.Path(dir_okay=False),
+              help="The native glossary (.tsv) to merge into; created when it does not exist.")
+@click.option("--date", "decision_date", default=None, metavar="YYYY-MM-DD",
+              help="Date recorded for the decisions (default: today).")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def import_command(sources, glossary_path, decision_date, dry_run) -> None:
+    """Merge review workbooks (.xlsx) and glossary files (.tsv .tbx .csv .json .xlsx) into a glossary."""
+    import datetime
+
+    from .errors import InputError
+    from .review import import_into
+
+    if decision_date:
+        try:
+            decision_date = datetime.date.fromisoformat(decision_date).isoformat()
+        except ValueError:
+            raise InputError(f"--date {decision_date!r} is not an ISO date (YYYY-MM-DD)") from None
+    summary = import_into(glossary_path, sources, today=decision_date, dry_run=dry_run)
+    for label, terms in (("added", summary.added), ("changed", summary.changed)):
+        if terms:
+            click.echo(f"{label}: {', '.join(terms)}")
+    click.echo(f"{glossary_path}: {summary.line()}" + (" (dry run, nothing written)" if dry_run else ""))
+
+
+# --- export ---
+
+
+@cli.command(name="export")
+@click.argument("glossary_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Output file; the format comes from the extension: .tbx .csv .xlsx .json .tsv")
+@click.option("--format", "output_format", type=click.Choice(["tbx", "tbx2", "csv", "xlsx", "json", "tsv"]),
+              default=None, help="Output format when the extension does not tell; tbx2 is TBX v2 (martif).")
+@click.option("--include-rejected", is_flag=True, help="Keep rejected entries in TBX and CSV output.")
+def export_command(glossary_path, output, output_format, include_rejected) -> None:
+    """Write a glossary as TBX (v3 TBX-Basic), CSV for memoQ/Trados, Excel or JSON."""
+    from .glossary import export_glossary, read_glossary
+
+    written = export_glossary(read_glossary(glossary_path), output, output_format, include_rejected=include_rejected)
+    click.echo(f"{written} entries -> {output}", err=True)
+
+
 def main() -> None:
     cli(prog_name="termsieve")
 

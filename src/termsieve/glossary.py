@@ -30,6 +30,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 GLOSSARY_READERS = Registry("glossary")
 GLOSSARY_READERS.register("tsv", "termsieve.glossary:read_native_tsv", [".tsv"])
 GLOSSARY_READERS.register("tbx", "termsieve.writers.tbx:read_tbx_glossary", [".tbx"])
+GLOSSARY_READERS.register("tbx2", "termsieve.writers.tbx:read_tbx_glossary")
 GLOSSARY_READERS.register("csv", "termsieve.writers.glossary_csv:read_csv_glossary", [".csv"])
 GLOSSARY_READERS.register("json", "termsieve.writers.glossary_json:read_json_glossary", [".json"])
 GLOSSARY_READERS.register("xlsx", "termsieve.writers.glossary_xlsx:read_xlsx_glossary", [".xlsx"])
@@ -37,6 +38,7 @@ GLOSSARY_READERS.register("xlsx", "termsieve.writers.glossary_xlsx:read_xlsx_glo
 GLOSSARY_WRITERS = Registry("glossary export")
 GLOSSARY_WRITERS.register("tsv", "termsieve.glossary:write_glossary", [".tsv"])
 GLOSSARY_WRITERS.register("tbx", "termsieve.writers.tbx:write_tbx_glossary", [".tbx"])
+GLOSSARY_WRITERS.register("tbx2", "termsieve.writers.tbx:write_tbx2_glossary")
 GLOSSARY_WRITERS.register("csv", "termsieve.writers.glossary_csv:write_csv_glossary", [".csv"])
 GLOSSARY_WRITERS.register("json", "termsieve.writers.glossary_json:write_json_glossary", [".json"])
 GLOSSARY_WRITERS.register("xlsx", "termsieve.writers.glossary_xlsx:write_xlsx_glossary", [".xlsx"])
@@ -59,10 +61,26 @@ def write_glossary(glossary: Glossary, path: str | Path) -> None:
     write_text_atomic(path, format_native_tsv(glossary))
 
 
-def export_glossary(glossary: Glossary, path: str | Path, format: str | None = None) -> None:
-    """Write a glossary in the format its extension names (.tsv, .tbx, .csv, .xlsx, .json)."""
-    writer = GLOSSARY_WRITERS.get(format or GLOSSARY_WRITERS.name_for_path(path))
-    writer(glossary, path)
+# Formats meant for CAT tools, where rejected entries (turned-down candidates) are noise by default.
+CAT_TOOL_FORMATS = ("tbx", "tbx2", "csv")
+
+
+def export_glossary(glossary: Glossary, path: str | Path, format: str | None = None, *,
+                    include_rejected: bool = False) -> int:
+    """Write a glossary in the format its extension names (.tsv, .tbx, .csv, .xlsx, .json), atomically.
+
+    TBX and CSV leave rejected entries out unless `include_rejected`; the others keep everything.
+    Returns the number of entries written.
+    """
+    name = format or GLOSSARY_WRITERS.name_for_path(path)
+    writer = GLOSSARY_WRITERS.get(name)
+    if name in CAT_TOOL_FORMATS:
+        writer(glossary, path, include_rejected=include_rejected)
+        if not include_rejected:
+            return sum(1 for entry in glossary.entries if entry.status is not Status.REJECTED)
+    else:
+        writer(glossary, path)
+    return len(glossary.entries)
 
 
 def sort_glossary(glossary: Glossary) -> Glossary:
