@@ -391,9 +391,19 @@ def evaluate(predictions: Sequence[Prediction], gold: Sequence[GoldTerm]) -> Eva
             if held is None or prediction.score > held.score:
                 best[key] = prediction
     outcomes = tuple(TermOutcome(term, best.get(term.simplified)) for term in gold)
+    return _report(outcomes, len(predictions))
+
+
+def combine_reports(reports: Sequence[EvalReport]) -> EvalReport:
+    """One report over the gold terms of several (e.g. one per corpus file)."""
+    outcomes = tuple(outcome for report in reports for outcome in report.outcomes)
+    return _report(outcomes, sum(report.prediction_count for report in reports))
+
+
+def _report(outcomes: tuple[TermOutcome, ...], prediction_count: int) -> EvalReport:
     by_kind = tuple(_tally(kind, [o for o in outcomes if o.gold.kind == kind]) for kind in KINDS
                     if any(o.gold.kind == kind for o in outcomes))
-    return EvalReport(_tally("all", outcomes), by_kind, outcomes, len(predictions))
+    return EvalReport(_tally("all", outcomes), by_kind, outcomes, prediction_count)
 
 
 def _tally(kind: str, outcomes: Sequence[TermOutcome]) -> Counts:
@@ -487,6 +497,7 @@ __all__ = [
     "GoldTerm",
     "Prediction",
     "TermOutcome",
+    "combine_reports",
     "evaluate",
     "format_report",
     "gold_for_file",
