@@ -1,0 +1,154 @@
+"""The dev-set checker and the corpus benchmark script, on small TMX files made here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def load(relative: str):
+    path = REPO / relative
+    name = f"benchmark_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+verify_devset = load("benchmarks/dev/verify_devset.py")
+eval_corpus = load("benchmarks/eval_corpus.py")
+
+
+def write_tmx(path: Path, units: list[tuple[str, str]]) -> Path:
+    body = "\n".join(
+        f'<tu><tuv xml:lang="zh-CN"><seg>{zh}</seg></tuv><tuv xml:lang="en-US"><seg>{en}</seg></tuv></tu>'
+        for zh, en in units
+    )
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header/><body>\n{body}\n'
+                    "</body></tmx>\n", encoding="utf-8")
+    return path
+
+
+UNITS = [
+    ("我们要推进供给侧结构性改革。", "We will advance supply-side structural reform."),
+    ("积极稳妥处置“僵尸企业”。", "We will address the issue of \"zombie enterprises\" proactively."),
+    ("发展分享经济。", "We will develop the economy."),
+]
+HEADER = "zh\ten\tkind\tfile\tnote\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    directory = tmp_path / "corpus"
+    directory.mkdir()
+    write_tmx(directory / "GR2099.tmx", UNITS)
+    return directory
+
+
+def run_verify(tmp_path: Path, corpus: Path, rows: str) -> int:
+    devset = tmp_path / "dev.tsv"
+    devset.write_text(HEADER + rows, encoding="utf-8")
+    return verify_devset.main(["--corpus", str(corpus), "--devset", str(devset)])
+
+
+def test_verify_accepts_rows_found_on_both_sides(tmp_path: Path, corpus: Path, capsys) -> None:
+    rows = ("供给侧结构性改革\tSupply-Side  Structural Reform\tdirect\tGR2099.tmx\tcase and spaces ignored\n"
+            "僵尸企业\tdead firms | zombie enterprises\tdirect\tGR2099.tmx\t\n")
+    assert run_verify(tmp_path, corpus, rows) == 0
+    assert "2 rows (direct 2, free 0)" in capsys.readouterr().out
+
+
+def test_verify_reports_each_kind_of_bad_row(tmp_path: Path, corpus: Path, capsys) -> None:
+    rows = (
+        "供给侧结构性改革\tsupply-side structural reform\tdirect\tGR2099.tmx\t\n"
+        "新常态\tnew normal\tdirect\tGR2099.tmx\tzh not in the file\n"
+        "分享经济\tsharing economy\tdirect\tGR2099.tmx\ten not in the unit\n"
+        "僵尸企业\tsupply-side structural reform\tdirect\tGR2099.tmx\ten in another unit only\n"
+        "供给侧结构性改革\tsupply-side structural reform\tdirect\tGR2099.tmx\tduplicate\n"
+        "供给侧\tsupply-side\tliteral\tGR2099.tmx\tbad kind\n"
+    )
+    assert run_verify(tmp_path, corpus, rows) == 1
+    out = capsys.readouterr().out
+    assert "line 3: 新常态 does not occur in the Chinese of GR2099.tmx" in out
+    assert "line 4: none of 'sharing economy'" in out
+    assert "line 5: none of 'supply-side structural reform'" in out
+    assert ":6: 供给侧结构性改革 is already listed for GR2099.tmx on line 2" in out
+    assert ":7: kind 'literal'" in out
+
+
+def test_verify_missing_corpus_file(tmp_path: Path, corpus: Path) -> None:
+    assert run_verify(tmp_path, corpus, "新常态\tnew normal\tdirect\tGR1999.tmx\t\n") == 2
+
+
+FAKE_TERMSIEVE = '''
+import sys
+args = sys.argv[1:]
+assert args[0] == "extract", args
+output = args[args.index("-o") + 1]
+header = "source\\tsource_simplified\\ttarget\\tscore\\talternatives\\tfrequency\\tlocation\\n"
+if "--terms" in args:
+    terms = open(args[args.index("--terms") + 1], encoding="utf-8").read().split()
+    known = {"供给侧结构性改革": "supply side structural reforms", "僵尸企业": "zombie"}
+    rows = [f"{t}\\t{t}\\t{known.get(t, '')}\\t0.5\\t{'zombie enterprises' if t == '僵尸企业' else ''}\\t1\\tx:1\\n"
+            for t in terms]
+else:
+    if "GR2098" in args[1]:
+        sys.exit("Error: cannot read this one")
+    rows = ["供给侧结构性改革\\t供给侧结构性改革\\tstructural reform\\t0.9\\t\\t3\\tx:1\\n"]
+open(output, "w", encoding="utf-8").write(header + "".join(rows))
+'''
+
+
+@pytest.fixture
+def fake_termsieve(tmp_path: Path, monkeypatch) -> Path:
+    script = tmp_path / "fake_termsieve.py"
+    script.write_text(FAKE_TERMSIEVE, encoding="utf-8")
+    monkeypatch.setattr(eval_corpus, "termsieve_command", lambda: [sys.executable, str(script)])
+    return script
+
+
+def devset(tmp_path: Path) -> Path:
+    path = tmp_path / "dev.tsv"
+    path.write_text(HEADER
+                    + "供给侧结构性改革\tsupply-side structural reform\tdirect\tGR2099.tmx\t\n"
+                    + "僵尸企业\tzombie enterprises\tdirect\tGR2099.tmx\t\n"
+                    + "分享经济\tsharing economy\tfree\tGR2099.tmx\t\n"
+                    + "新常态\tnew normal\tdirect\tGR2098.tmx\t\n", encoding="utf-8")
+    return path
+
+
+def test_eval_corpus_scores_both_modes(tmp_path: Path, corpus: Path, fake_termsieve: Path, capsys) -> None:
+    status = eval_corpus.main([str(corpus / "GR2099.tmx"), "--devset", str(devset(tmp_path)), "--json"])
+    assert status == 0
+    result = json.loads(capsys.readouterr().out)
+    free, terms = result["overall"]["free"]["overall"], result["overall"]["terms"]["overall"]
+    assert (free["total"], free["found"], free["top1"], free["top3"]) == (3, 1, 0, 0)
+    assert (terms["total"], terms["found"], terms["top1"], terms["top3"]) == (3, 3, 1, 2)
+    assert result["overall"]["terms"]["by_kind"]["free"]["found"] == 1
+
+
+def test_eval_corpus_table_and_failed_run(tmp_path: Path, corpus: Path, fake_termsieve: Path, capsys) -> None:
+    failing = write_tmx(corpus / "GR2098.tmx", UNITS)
+    status = eval_corpus.main([str(corpus / "GR2099.tmx"), str(failing), "--devset", str(devset(tmp_path)),
+                               "--mode", "free"])
+    assert status == 1
+    out = capsys.readouterr().out
+    assert "GR2099.tmx   free      3  1/3 = 33.3%" in out
+    assert "GR2098.tmx   free   FAILED (exit 1: Error: cannot read this one)" in out
+    assert "=== overall, free (1 files) ===" in out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (CORPUS / "GR2016.tmx").is_file(), reason="needs the TMX corpus next to the repository")
+def test_dev_set_rows_check_out_in_the_corpus(capsys) -> None:
+    assert verify_devset.main(["--corpus", str(CORPUS)]) == 0
+    assert "0 problem(s)" in capsys.readouterr().out
