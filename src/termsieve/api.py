@@ -174,7 +174,9 @@ def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOpt
     options = options or ExtractOptions()
     wanted = list(dict.fromkeys(term.strip() for term in source_terms if term.strip()))
     prepared = _prepare(corpus, progress)
-    segmenter = get_segmenter(options.segmenter, tuple(options.user_words) + tuple(wanted))
+    # Occurrences are found by string search, so the segmenter only splits each term into the words
+    # whose glosses are looked up.
+    segmenter = get_segmenter(options.segmenter)
     terms = []
     for term in wanted:
         simplified = to_simplified(term)

@@ -37,6 +37,7 @@ _MIN_ASSOCIATION_UNITS = 3
 _MIN_ASSOCIATION_DICE = 0.5
 _ASSOCIATION_WEIGHT = 0.8
 _RUNNER_UP_CREDIT = 0.5
+_NESTED_RUNNER_UP_CREDIT = 0.1
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ def _similarity(gloss_stem: str, word_stem: str) -> float:
     if gloss_stem == word_stem:
         return 1.0
     shorter, longer = sorted((gloss_stem, word_stem), key=len)
-    if len(shorter) >= 3 and longer.startswith(shorter):
-        return 0.85
+    if (len(shorter) >= 3 or shorter.isdigit()) and longer.startswith(shorter):
+        return 0.85  # industri ~ industrial, 21 ~ 21st
     if min(len(gloss_stem), len(word_stem)) >= 4:
         ratio = fuzz.ratio(gloss_stem, word_stem)
         if ratio >= _FUZZY_CUTOFF:
@@ -188,15 +189,22 @@ class Matcher:
         profile: list[_Component] = []
         for component in components:
             glosses = self._glosses_of(component)
-            learned = self._associations(component, glosses)
-            if glosses or learned:
-                # Learned renderings weigh less than the dictionary's; weights apply per gloss below.
+            if glosses:
+                # What the translators wrote, when the dictionary's renderings are not it (集群: clan).
+                learned = self._associations(component, glosses)
                 profile.append(_Component(len(component), 1.0, glosses + learned,
                                           (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned)))
                 continue
             # The dictionary lacks the word (传统产业, 链主): split it into the longest words it does
-            # know, and fall back to single characters for the rest.
-            for part in self._dictionary_words(component):
+            # know, with single characters for the rest; what co-occurrence learned for the whole word
+            # helps only where the split found no word.
+            parts = self._dictionary_words(component)
+            if all(len(part) == 1 for part in parts):
+                learned = self._associations(component, ())
+                if learned:
+                    profile.append(_Component(len(component), _ASSOCIATION_WEIGHT, learned))
+                    continue
+            for part in parts:
                 part_glosses = self._glosses_of(part)
                 weight = 1.0 if len(part) > 1 else _CHARACTER_FALLBACK_WEIGHT
                 profile.append(_Component(len(part), weight, part_glosses))
@@ -350,13 +358,19 @@ class Matcher:
         for index, spans in enumerate(spans_per_occurrence):
             if not spans:
                 continue
-            occurrence_best = max(span.score for span in spans)
+            winner = max(spans, key=lambda span: (span.score, span.first - span.last))
             for span in spans:
                 held = per_key[span.key].get(index)
                 if held is None or span.score > held.score:
                     per_key[span.key][index] = span
-                    # A span that loses to a better one in the same sentence is only a runner-up there.
-                    factor = 1.0 if span.score >= occurrence_best - 0.05 else _RUNNER_UP_CREDIT
+                    # A span that loses to a better one in the same sentence is only a runner-up there,
+                    # and a piece of the winning span is not a rendering of its own.
+                    if span.score >= winner.score - 0.05:
+                        factor = 1.0
+                    elif winner.first <= span.first and span.last <= winner.last:
+                        factor = _NESTED_RUNNER_UP_CREDIT
+                    else:
+                        factor = _RUNNER_UP_CREDIT
                     credit[span.key][index] = span.score * factor
         if not per_key:
             return TermMatch(None, (), {})

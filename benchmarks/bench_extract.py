@@ -1,0 +1,119 @@
+"""Time `termsieve extract` against plain jieba segmentation of the same Chinese, in the same run.
+
+    python benchmarks/bench_extract.py                 # the bundled example repeated to ~1 MB of Chinese
+    python benchmarks/bench_extract.py --size-mb 0.2   # a smaller corpus
+    python benchmarks/bench_extract.py path/to/file.tmx [more files...]
+
+Each measurement runs in its own process (interpreter start, imports and dictionary loading
+included), and reports wall time and peak memory (max RSS). Printed: both figures, and the ratio
+extract / jieba. Targets from the issue: at most 3x jieba's time, under 1 GB of memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "beijing-2025-report-excerpt.txt"
+
+
+def _jieba_worker(chinese_file: str) -> dict:
+    started = time.perf_counter()
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    loaded = time.perf_counter()
+    tokens = 0
+    with open(chinese_file, encoding="utf-8") as lines:
+        for line in lines:
+            tokens += len(jieba.lcut(line))
+    finished = time.perf_counter()
+    return {"seconds": finished - started, "load_seconds": loaded - started, "tokens": tokens}
+
+
+def _extract_worker(inputs: list[str], output: str) -> dict:
+    started = time.perf_counter()
+    from termsieve.cli import cli
+
+    try:
+        cli.main(["extract", *inputs, "-o", output, "--quiet"], prog_name="termsieve", standalone_mode=False)
+    finally:
+        finished = time.perf_counter()
+    return {"seconds": finished - started}
+
+
+def _run_worker(*args: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--worker", *args], capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        sys.exit(f"worker {args[0]} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _repeated_example(size_mb: float, directory: Path) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    chinese_bytes = sum(len(line.encode("utf-8")) for line in text.splitlines() if _has_cjk(line))
+    copies = max(1, round(size_mb * 1_000_000 / chinese_bytes))
+    path = directory / f"example-x{copies}.txt"
+    path.write_text(text * copies, encoding="utf-8")
+    return path
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="*", help="bilingual files (default: the example, repeated)")
+    parser.add_argument("--size-mb", type=float, default=1.0, help="MB of Chinese when repeating the example")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        kind, *rest = args.worker
+        result = _jieba_worker(rest[0]) if kind == "jieba" else _extract_worker(rest[:-1], rest[-1])
+        result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    from termsieve import api
+
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        inputs = [str(Path(p)) for p in args.inputs] or [str(_repeated_example(args.size_mb, directory))]
+        corpus = api.read(inputs)
+        chinese = directory / "chinese.txt"
+        chinese.write_text("\n".join(pair.source.replace("\n", " ") for pair in corpus.pairs) + "\n",
+                           encoding="utf-8")
+        chinese_chars = sum(len(pair.source) for pair in corpus.pairs)
+        chinese_mb = chinese.stat().st_size / 1_000_000
+
+        jieba_result = _run_worker("jieba", str(chinese))
+        output = directory / "terms.tsv"
+        extract_result = _run_worker("extract", *inputs, str(output))
+        terms = max(0, len(output.read_text(encoding="utf-8").splitlines()) - 1)
+
+    print(f"corpus: {', '.join(os.path.basename(p) for p in inputs)}: {len(corpus.pairs)} pairs, "
+          f"{chinese_chars:,} Chinese characters ({chinese_mb:.2f} MB)")
+    print(f"jieba segmentation:  {jieba_result['seconds']:7.2f} s  (load {jieba_result['load_seconds']:.2f} s)"
+          f"  peak {jieba_result['max_rss_mb']:7.0f} MB")
+    print(f"termsieve extract:   {extract_result['seconds']:7.2f} s  peak {extract_result['max_rss_mb']:7.0f} MB"
+          f"  ({terms} terms)")
+    ratio = extract_result["seconds"] / jieba_result["seconds"]
+    print(f"ratio extract / jieba: {ratio:.1f}x (target <= 3x); "
+          f"memory {'under' if extract_result['max_rss_mb'] < 1024 else 'OVER'} 1 GB")
+
+
+if __name__ == "__main__":
+    main()
