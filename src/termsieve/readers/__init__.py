@@ -1,4 +1,130 @@
 """Readers of bilingual files, chosen by format name or file extension in one registry.
 
-Public API: `read_corpus(paths, format=None, options=None) -> Corpus`.
+Public API: `read_corpus(paths, format=None, options=None) -> Corpus`, `detect_format(path)`.
+
+Every registered reader is a function `(paths: list[Path], options: ReadOptions) -> list[SegmentPair]`.
+Most take one path per call; formats listed in `PATHS_PER_CALL` take more (the parallel text reader
+takes its Chinese and English files together).
 """
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import FormatError, InputError
+from ..model import Corpus, InputFile, SegmentPair
+from ..registry import Registry
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    source_column: str | None = None  # header of the Chinese column in TSV/CSV/XLSX
+    target_column: str | None = None  # header of the English column
+
+
+READERS = Registry("input")
+
+# --- bilingual text, tables and TMX (readers engineer) ---
+READERS.register("text", "termsieve.readers.text:read_interleaved", [".txt", ".text"])
+READERS.register("parallel", "termsieve.readers.text:read_parallel")
+READERS.register("tsv", "termsieve.readers.tables:read_tsv", [".tsv", ".tab"])
+READERS.register("csv", "termsieve.readers.tables:read_csv", [".csv"])
+READERS.register("xlsx", "termsieve.readers.tables:read_xlsx", [".xlsx"])
+READERS.register("tmx", "termsieve.readers.tmx:read_tmx", [".tmx"])
+
+# --- resource formats: json/yaml/po/xliff/markdown (check engineer appends here) ---
+
+# --- end of registrations ---
+
+# How many paths one call of a reader takes; 1 unless listed.
+PATHS_PER_CALL: dict[str, int] = {"parallel": 2}
+
+_SNIFF_BYTES = 4096
+
+
+def detect_format(path: str | Path) -> str:
+    """Format of one file: by extension, else by sniffing its content (a `<tmx` element)."""
+    path = Path(path)
+    try:
+        return READERS.name_for_path(path)
+    except FormatError:
+        head = _head(path)
+        if b"<tmx" in head or "<tmx".encode("utf-16-le") in head or "<tmx".encode("utf-16-be") in head:
+            return "tmx"
+        raise
+
+
+def read_corpus(paths: Sequence[str | Path], format: str | None = None,
+                options: ReadOptions | None = None) -> Corpus:
+    """Read bilingual files into aligned pairs, in the order given.
+
+    Without `format`, each file's format comes from `detect_format`; two `.txt` files that are
+    each in one language (one Chinese, one English) are read together as parallel text.
+    """
+    options = options or ReadOptions()
+    paths = [Path(path) for path in paths]
+    if not paths:
+        raise InputError("no input files")
+    if format is not None:
+        formats = [format] * len(paths)
+        READERS.get(format)  # unknown name -> FormatError listing the known ones
+    else:
+        formats = [detect_format(path) for path in paths]
+        formats = _parallel_text_pairs(paths, formats)
+
+    pairs: list[SegmentPair] = []
+    inputs: list[InputFile] = []
+    index = 0
+    while index < len(paths):
+        name = formats[index]
+        count = PATHS_PER_CALL.get(name, 1)
+        group = paths[index: index + count]
+        if len(group) < count or any(formats[index + offset] != name for offset in range(count)):
+            raise InputError(f"format {name!r} reads {count} files together; got {len(group)}",
+                             path=str(paths[index]))
+        reader = READERS.get(name)
+        pairs.extend(reader(group, options))
+        inputs.extend(InputFile(path=str(path), sha256=_sha256(path), format=name) for path in group)
+        index += count
+    if not pairs:
+        raise InputError("no bilingual pairs found", path=", ".join(str(path) for path in paths))
+    return Corpus(pairs=tuple(pairs), inputs=tuple(inputs))
+
+
+def _parallel_text_pairs(paths: list[Path], formats: list[str]) -> list[str]:
+    """Two plain-text files, each monolingual and in different languages, are one parallel pair."""
+    text_indexes = [index for index, name in enumerate(formats) if name == "text"]
+    if len(text_indexes) != 2:
+        return formats
+    from .text import monolingual_language
+
+    first, second = (paths[index] for index in text_indexes)
+    first_language, second_language = monolingual_language(first), monolingual_language(second)
+    if first_language is None or second_language is None or first_language == second_language:
+        return formats  # each is interleaved text (errors, if any, come from that reader)
+    result = list(formats)
+    # Keep the two files next to each other so that they make one call of the reader.
+    result[text_indexes[0]] = result[text_indexes[1]] = "parallel"
+    if text_indexes[1] != text_indexes[0] + 1:
+        paths.insert(text_indexes[0] + 1, paths.pop(text_indexes[1]))
+        result.insert(text_indexes[0] + 1, result.pop(text_indexes[1]))
+    return result
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            return file.read(_SNIFF_BYTES)
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}", path=str(path)) from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

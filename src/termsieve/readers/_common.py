@@ -1,0 +1,103 @@
+"""Helpers shared by the readers: decoding files with precise errors, and telling Chinese from English."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from enum import Enum
+from pathlib import Path
+
+from ..errors import InputError
+
+# CJK ideographs (basic, extension A, compatibility) plus extensions B and beyond.
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# A Latin word counts as one unit against one CJK character: a Chinese line quoting "5G" or "AI"
+# is still Chinese, an English line naming 北京 is still English.
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class Language(str, Enum):
+    ZH = "zh"
+    EN = "en"
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}", path=str(path)) from None
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an error at its line."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8", data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    else:
+        encoding, body = "utf-8", data
+        if b"\x00" in body:
+            line = body[: body.index(b"\x00")].count(b"\n") + 1
+            raise InputError("NUL byte: UTF-16 without a byte-order mark? Save the file as UTF-8",
+                             path=str(path), line=line)
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as error:
+        if encoding == "utf-16":
+            raise InputError(f"not valid UTF-16 at byte {error.start}", path=str(path)) from None
+        before = body[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise InputError(
+            f"not UTF-8: byte 0x{body[error.start]:02x} at column {column} (save the file as UTF-8)",
+            path=str(path), line=line,
+        ) from None
+    return text.lstrip("\ufeff")
+
+
+def read_text(path: Path) -> str:
+    """Decoded text of a file; an empty (or blank) file is an error."""
+    text = decode(read_bytes(path), path)
+    if not text.strip():
+        raise InputError("empty file", path=str(path), line=1)
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them (only CR/LF break lines, unlike str.splitlines)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def cjk_share(text: str) -> float | None:
+    """CJK characters / (CJK characters + Latin words); None when the text has neither."""
+    cjk = cjk_count(text)
+    words = len(_LATIN_WORD.findall(text))
+    if cjk + words == 0:
+        return None
+    return cjk / (cjk + words)
+
+
+def language_of(text: str) -> Language | None:
+    """Chinese or English by the share of CJK characters; None for lines of digits or punctuation only."""
+    share = cjk_share(text)
+    if share is None:
+        return None
+    return Language.ZH if share >= 0.5 else Language.EN
+
+
+def join_lines(lines: list[str], language: Language) -> str:
+    """One paragraph from wrapped lines: Chinese lines join directly, English ones with a space."""
+    separator = " " if language is Language.EN else ""
+    return separator.join(line.strip() for line in lines)
+
+
+def normalize_header(name: str) -> str:
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
