@@ -17,6 +17,7 @@ The score lies in [0, 1]: 1 for a span that is exactly a whole-term gloss or is 
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ _MIN_ASSOCIATION_DICE = 0.5
 _ASSOCIATION_WEIGHT = 0.8
 _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
+_CUT_SHORT_PENALTY = 0.85
+_ADJECTIVE_ENDING = re.compile(r"(?:[^aeiou]ic|[^e]al|ive|ous|ary|ful|less|able|ible|ban|ern)$")
 
 
 @dataclass(frozen=True)
@@ -281,11 +284,19 @@ class Matcher:
         max_words = min(14, 3 + 2 * len(term))
         results: list[SpanScore] = []
         starts = set()
+        # When the dictionary explains nothing of the term's first word here, its rendering may be the
+        # English word just before the first explained one (海洋经济: marine | economy).
+        head_unexplained = not any(c == 0 for hits in hits_at.values() for c, *_ in hits)
         for anchor in anchors:
             first = anchor
             while first > 0 and words[first].joined_to_previous:
                 first -= 1  # a span starts at the start of a hyphenated compound
             starts.add(first)
+            if head_unexplained and first > 0 and words[first - 1].is_content and first - 1 not in explained:
+                before = first - 1
+                while before > 0 and words[before].joined_to_previous:
+                    before -= 1
+                starts.add(before)
         for first in sorted(starts):
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
@@ -334,6 +345,14 @@ class Matcher:
                     span_stems = frozenset(stems)
                     for gloss in whole:
                         value = max(value, len(gloss & span_stems) / len(gloss | span_stems))
+                if (
+                    last + 1 < len(words)
+                    and words[last + 1].is_content
+                    and _ADJECTIVE_ENDING.search(current.text.lower())
+                ):
+                    # An English noun phrase ends on its noun: a span that stops on an adjective with
+                    # more words after it (strategic | importance, urban | areas) is cut short.
+                    value *= _CUT_SHORT_PENALTY
                 if value > 0.05:
                     claimed = frozenset(j for j in range(first, last + 1) if explained.get(j, 0.0) >= 0.5)
                     results.append(SpanScore(tuple(stems), occurrence.unit, first, last + 1, min(1.0, value),
