@@ -1,0 +1,386 @@
+"""`termsieve check`: terminology QA of bilingual files against the approved glossary.
+
+Finding codes (one finding per segment pair unless said otherwise):
+
+- missing: an approved (preferred/admitted) source term occurs in the Chinese text, written in either
+  script or as one of its listed variants, and none of its approved renderings occurs in the English.
+  Not reported when a forbidden/deprecated rendering of the same term is there (`forbidden` says it).
+- forbidden: a rendering marked forbidden occurs in the English text, or one marked deprecated occurs
+  while its source term is in the Chinese text. A banned rendering that lies inside a longer approved
+  one ("quality development" inside "high-quality development") does not count.
+- inconsistent: across all the files of one run, per glossary term:
+  (a) some pairs use a preferred rendering, others only an admitted one -> reported at each of the
+      latter, with the count of pairs using the preferred;
+  (b) no pair uses a preferred rendering (or the term has none) and the pairs use several approved
+      renderings -> reported at each pair not using the most frequent one, with every rendering's count.
+  Terms that are not in the glossary are not checked: without segmentation (which `check` does not
+  load, to start fast) there is no decidable "term" to compare; run `termsieve extract` for those.
+- untranslated: Chinese characters left in the English text, or a key-aligned entry with no English.
+
+English matching is on normalized words: case-insensitive except for all-caps glossary words (AI,
+GDP), regular plurals and possessives folded, hyphens equal to spaces (and "e-commerce" also matches
+"ecommerce"), quotes and other punctuation ignored.
+
+Source terms are found with one Aho-Corasick automaton over every glossary form (Simplified), run on
+the Simplified text; renderings with a second automaton over the normalized English words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .model import Finding, Glossary, Location, SegmentPair, Severity, Status
+from .scripts import to_simplified_all
+
+CODES = ("missing", "forbidden", "inconsistent", "untranslated")
+DEFAULT_SEVERITY: Mapping[str, Severity] = {
+    "missing": Severity.ERROR,
+    "forbidden": Severity.ERROR,
+    "inconsistent": Severity.WARNING,
+    "untranslated": Severity.ERROR,
+}
+RULE_DESCRIPTIONS: Mapping[str, str] = {
+    "missing": "An approved source term occurs but none of its approved renderings does.",
+    "forbidden": "A forbidden or deprecated rendering is used.",
+    "inconsistent": "One glossary term is rendered differently across the files checked.",
+    "untranslated": "Chinese text is left in the English target.",
+}
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_SHOWN_CHARS = 20
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    ignore: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # overrides DEFAULT_SEVERITY
+
+    def severity_of(self, code: str) -> Severity:
+        return self.severity.get(code, DEFAULT_SEVERITY[code])
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: tuple[Finding, ...]
+    pair_count: int
+    files: tuple[str, ...]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+
+# --- English normalization ---
+
+
+def _singular(word: str) -> str:
+    """A crude singular, applied alike to glossary renderings and text, so both sides agree."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _normal_word(word: str) -> str:
+    word = _strip_caps_plural(word).lower()
+    if word.endswith("'s"):
+        word = word[:-2]
+    return _singular(word)
+
+
+def english_words(text: str) -> list[str]:
+    """Words as written (apostrophes unified); hyphens, quotes and punctuation separate them."""
+    return _WORD.findall(text.translate(_APOSTROPHES))
+
+
+def _strip_caps_plural(word: str) -> str:
+    """"AIs" and "NGO's" are plurals/possessives of all-caps words."""
+    for ending in ("'s", "s"):
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 2 and stem.isupper():
+            return stem
+    return word
+
+
+def _is_all_caps(word: str) -> bool:
+    word = _strip_caps_plural(word)
+    return len(word) >= 2 and word.isupper()
+
+
+# --- the glossary as two automata ---
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    term: str  # Simplified source key
+    target: str  # as written in the glossary
+    status: Status
+    caps: tuple[bool, ...]  # per word: must be all-caps in the text too
+
+
+@dataclass(frozen=True)
+class _Term:
+    source: str
+    preferred: tuple[str, ...]
+    admitted: tuple[str, ...]
+    banned: tuple[tuple[str, Status], ...]
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return self.preferred + self.admitted
+
+    def preferred_hint(self) -> str:
+        if self.preferred:
+            return "use " + " or ".join(f'"{target}"' for target in self.preferred)
+        if self.admitted:
+            return "use " + " or ".join(f'"{target}"' for target in self.admitted)
+        return "no approved rendering"
+
+
+@dataclass(frozen=True)
+class _Match:
+    start: int  # word index, half-open
+    end: int
+    rendering: _Rendering
+
+
+class GlossaryIndex:
+    """Everything `check` needs from the glossary, built once per run."""
+
+    def __init__(self, glossary: Glossary):
+        import ahocorasick
+
+        grouped: dict[str, dict[Status, list[str]]] = defaultdict(lambda: defaultdict(list))
+        forms: dict[str, set[str]] = defaultdict(set)
+        for entry in glossary.entries:
+            if entry.status is Status.REJECTED:
+                continue  # "not a term": nothing to check
+            for target in entry.targets:
+                if target not in grouped[entry.source][entry.status]:
+                    grouped[entry.source][entry.status].append(target)
+            forms[entry.source].update((entry.source, *entry.variants))
+        self.terms: dict[str, _Term] = {
+            source: _Term(
+                source=source,
+                preferred=tuple(by_status[Status.PREFERRED]),
+                admitted=tuple(by_status[Status.ADMITTED]),
+                banned=tuple((target, status) for status in (Status.FORBIDDEN, Status.DEPRECATED)
+                             for target in by_status[status]),
+            )
+            for source, by_status in grouped.items()
+        }
+
+        all_forms = sorted({form for values in forms.values() for form in values if form})
+        simplified = dict(zip(all_forms, to_simplified_all(all_forms)))
+        self._sources = ahocorasick.Automaton()
+        keyed: dict[str, set[str]] = defaultdict(set)
+        for source, values in forms.items():
+            for form in values:
+                if form:
+                    keyed[simplified[form]].add(source)
+        for key, sources in keyed.items():
+            self._sources.add_word(key, (key, tuple(sorted(sources))))
+        self.has_sources = bool(keyed)
+        if keyed:
+            self._sources.make_automaton()
+
+        self._targets = ahocorasick.Automaton()
+        renderings: dict[str, list[_Rendering]] = defaultdict(list)
+        for term in self.terms.values():
+            statuses = [(t, Status.PREFERRED) for t in term.preferred] + [(t, Status.ADMITTED) for t in term.admitted]
+            for target, status in statuses + list(term.banned):
+                for key, caps in _rendering_keys(target):
+                    renderings[key].append(_Rendering(term.source, target, status, caps))
+        for key, values in renderings.items():
+            self._targets.add_word(key, (len(key), tuple(values)))
+        self.has_targets = bool(renderings)
+        if renderings:
+            self._targets.make_automaton()
+
+    def source_terms(self, simplified_source: str) -> list[str]:
+        """Glossary terms in the text, longest leftmost match first (一带一路倡议 hides 一带一路)."""
+        if not self.has_sources:
+            return []
+        found: list[str] = []
+        for _end, (_key, sources) in self._sources.iter_long(simplified_source):
+            for source in sources:
+                if source not in found:
+                    found.append(source)
+        return found
+
+    def target_matches(self, target: str) -> list[_Match]:
+        if not self.has_targets:
+            return []
+        words = english_words(target)
+        if not words:
+            return []
+        normal = [_normal_word(word) for word in words]
+        haystack = " " + " ".join(normal) + " "
+        starts: dict[int, int] = {}
+        offset = 1
+        for index, word in enumerate(normal):
+            starts[offset] = index
+            offset += len(word) + 1
+        matches: list[_Match] = []
+        for end, (key_length, renderings) in self._targets.iter(haystack):
+            first = starts.get(end - key_length + 2)  # the key's leading space sits before its first word
+            if first is None:
+                continue
+            for rendering in renderings:
+                length = len(rendering.caps)
+                written = words[first: first + length]
+                if all(_is_all_caps(word) or not caps for word, caps in zip(written, rendering.caps)):
+                    matches.append(_Match(first, first + length, rendering))
+        return matches
+
+
+def _rendering_keys(target: str) -> list[tuple[str, tuple[bool, ...]]]:
+    words = english_words(target)
+    if not words:
+        return []
+    caps = tuple(_is_all_caps(word) for word in words)
+    keys = [(" " + " ".join(_normal_word(word) for word in words) + " ", caps)]
+    if "-" in target:
+        # "e-commerce" also matches "ecommerce": join the words each hyphen links.
+        joined = english_words(re.sub(r"(?<=\w)-(?=\w)", "", target.translate(_APOSTROPHES)))
+        if joined != words:
+            keys.append((" " + " ".join(_normal_word(word) for word in joined) + " ",
+                         tuple(_is_all_caps(word) for word in joined)))
+    return keys
+
+
+# --- checking pairs ---
+
+
+@dataclass(frozen=True)
+class _Usage:
+    """Which approved renderings of one term one pair uses."""
+
+    location: Location
+    renderings: frozenset[str]
+
+
+def check_pairs(pairs: Sequence[SegmentPair], glossary: Glossary | GlossaryIndex,
+                options: CheckOptions | None = None) -> list[Finding]:
+    """All findings for these pairs, sorted by location; `inconsistent` looks across all of them."""
+    options = options or CheckOptions()
+    index = glossary if isinstance(glossary, GlossaryIndex) else GlossaryIndex(glossary)
+    findings: list[Finding] = []
+    usages: dict[str, list[_Usage]] = defaultdict(list)
+    simplified_sources = to_simplified_all([pair.source for pair in pairs])
+
+    def add(code: str, location: Location, message: str) -> None:
+        if code not in options.ignore:
+            findings.append(Finding(location, code, message, options.severity_of(code)))
+
+    for pair, simplified in zip(pairs, simplified_sources):
+        location = _finding_location(pair)
+        untranslated = _untranslated_message(pair)
+        if untranslated:
+            add("untranslated", location, untranslated)
+        if not pair.target.strip():
+            continue
+        terms = index.source_terms(simplified)
+        matches = index.target_matches(pair.target) if (terms or index.has_targets) else []
+        kept = _drop_nested(matches)
+        present = set(terms)
+        banned_terms: set[str] = set()
+        for match in kept:
+            rendering = match.rendering
+            if not rendering.status.is_banned:
+                continue
+            if rendering.status is Status.DEPRECATED and rendering.term not in present:
+                continue
+            banned_terms.add(rendering.term)
+            term = index.terms[rendering.term]
+            add("forbidden", location,
+                f'"{rendering.target}" is {rendering.status.value} for {rendering.term}; {term.preferred_hint()}')
+        for source in terms:
+            term = index.terms[source]
+            if not term.allowed:
+                continue
+            used = frozenset(match.rendering.target for match in matches
+                             if match.rendering.term == source and match.rendering.status.is_allowed)
+            if used:
+                nested_free = frozenset(match.rendering.target for match in kept
+                                        if match.rendering.term == source and match.rendering.status.is_allowed)
+                usages[source].append(_Usage(location, nested_free or used))
+            elif source not in banned_terms:
+                expected = " or ".join(f'"{target}"' for target in term.allowed)
+                add("missing", location, f"{source} is not rendered as {expected}")
+
+    for source, term_usages in usages.items():
+        for location, message in _inconsistencies(index.terms[source], term_usages):
+            add("inconsistent", location, message)
+    return sorted(findings)
+
+
+def _drop_nested(matches: list[_Match]) -> list[_Match]:
+    """Matches not strictly inside a longer approved match (banned or approved alike)."""
+    allowed = [match for match in matches if match.rendering.status.is_allowed]
+    return [
+        match for match in matches
+        if not any(other.start <= match.start and match.end <= other.end
+                   and other.end - other.start > match.end - match.start for other in allowed)
+    ]
+
+
+def _inconsistencies(term: _Term, usages: list[_Usage]) -> Iterable[tuple[Location, str]]:
+    preferred = set(term.preferred)
+    with_preferred = [usage for usage in usages if usage.renderings & preferred]
+    if with_preferred:
+        for usage in usages:
+            if usage.renderings & preferred:
+                continue
+            others = len(with_preferred)
+            admitted = ", ".join(f'"{target}"' for target in sorted(usage.renderings))
+            yield usage.location, (
+                f"{term.source} rendered {admitted} (admitted) here but "
+                f'{" or ".join(chr(34) + t + chr(34) for t in term.preferred)} (preferred) in '
+                f"{others} other place{'s' if others != 1 else ''}"
+            )
+        return
+    counts: Counter[str] = Counter()
+    for usage in usages:
+        counts.update(usage.renderings)
+    if len(counts) < 2:
+        return
+    order = {target: position for position, target in enumerate(term.allowed)}
+    ranked = sorted(counts, key=lambda target: (-counts[target], order.get(target, len(order))))
+    main = ranked[0]
+    summary = ", ".join(f'"{target}" ({counts[target]})' for target in ranked)
+    for usage in usages:
+        if main not in usage.renderings:
+            here = ", ".join(f'"{target}"' for target in sorted(usage.renderings))
+            yield usage.location, f"{term.source} rendered {here} here; renderings in the files checked: {summary}"
+
+
+def _untranslated_message(pair: SegmentPair) -> str:
+    if not pair.target.strip():
+        if pair.source.strip():
+            what = f" for key {pair.key}" if pair.key else ""
+            return f"no English translation{what}"
+        return ""
+    runs = _CJK_RUN.findall(pair.target)
+    if not runs:
+        return ""
+    shown = runs[0] if len(runs[0]) <= _SHOWN_CHARS else runs[0][:_SHOWN_CHARS] + "…"
+    more = f" (and {len(runs) - 1} more)" if len(runs) > 1 else ""
+    return f'Chinese text left in the target: "{shown}"{more}'
+
+
+def _finding_location(pair: SegmentPair) -> Location:
+    """Where the English is (that is what to fix); 1-based line and column."""
+    location = pair.target_location if pair.target_location.path else pair.source_location
+    if location.cell:
+        return location
+    return Location(location.path, max(location.line, 1), max(location.column, 1))

@@ -1,0 +1,52 @@
+"""Traditional -> Simplified conversion for `termsieve check`, without the extraction machinery.
+
+OpenCC (config t2s) is imported only when some text holds CJK characters, and many strings are
+converted in one call because each call into OpenCC has a fixed cost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SEPARATOR = "\n"
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+def to_simplified(text: str) -> str:
+    """Simplified form of `text` with the same length, so offsets in it are offsets in `text`."""
+    return to_simplified_all([text])[0]
+
+
+def to_simplified_all(texts: Sequence[str]) -> list[str]:
+    """Simplified forms of many texts, converted in one OpenCC call."""
+    if not any(has_cjk(text) for text in texts):
+        return list(texts)
+    # Newlines inside a text would shift the split; they never change under t2s, so stand-ins work.
+    flattened = [text.replace(_SEPARATOR, " ") for text in texts]
+    converted = _converter().convert(_SEPARATOR.join(flattened)).split(_SEPARATOR)
+    if len(converted) != len(texts):  # pragma: no cover - OpenCC keeps newlines
+        converted = [_converter().convert(text) for text in flattened]
+    result = []
+    for original, simplified in zip(texts, converted):
+        if len(simplified) != len(original):
+            # A phrase mapping changed the length: convert character by character to keep offsets.
+            simplified = "".join(_converter().convert(char) or char for char in original)
+        elif _SEPARATOR in original:
+            simplified = "".join(
+                char if char == _SEPARATOR else new for char, new in zip(original, simplified)
+            )
+        result.append(simplified)
+    return result
