@@ -25,7 +25,7 @@ from .model import (
 )
 
 DEFAULT_MIN_TERMHOOD = 0.5
-DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.8
+DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.75
 MAX_CONTEXTS = 20
 # A term seen hundreds of times is judged on a spread sample of its occurrences; co-occurrence
 # counts still use them all.
@@ -140,11 +140,13 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
         if candidate.termhood < options.weak_termhood:
             continue
         if candidate.termhood < options.min_termhood:
-            # A weak candidate earns a look only when its English is evidently compositional.
-            if len(candidate.tokens) < 2:
+            # A weak candidate earns a look only when its English is evidently compositional; a lone
+            # segmenter token, only when it is long and rare in general language.
+            if len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
+                                              or candidate.signals["general_zipf"] >= 4.5):
                 continue
             occurrences = [TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences]
-            rendered = sum(matcher.renders_every_part(candidate.tokens, o) for o in occurrences)
+            rendered = sum(matcher.renders_most_parts(candidate.tokens, o) for o in occurrences)
             if rendered * 2 < len(occurrences):
                 continue
         terms.append(_Term(candidate.simplified, candidate.tokens,

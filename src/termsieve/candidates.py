@@ -259,6 +259,9 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         inner_verbs = sum(1 for tag in inner_tags if tag in _VERB_TAGS)
         inner_numerals = sum(1 for token, tag in zip(entry.tokens[1:-1], inner_tags)
                              if tag in {"m", "q"} or _DIGITS.match(token))
+        if entry.tags[0] == "m" and inner_tags[:1] == ("q",):
+            inner_numerals -= 1  # the classifier of a leading numeral modifier: 万亿 | 级
+
 
         value = 0.3 * left + 0.3 * right + 0.1 * head_is_nominal
         value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion

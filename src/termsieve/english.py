@@ -9,8 +9,10 @@ from functools import lru_cache
 # Hyphenated compounds are split into their parts ("high-end" -> high, end) so each part can match a
 # gloss; offsets keep the original text recoverable.
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\]]|-")
-# Punctuation a term's English rendering never spans: sentence and clause ends, brackets, quotes.
-HARD_BREAKS = frozenset(';:.!?()[]"“”‘’')
+# Punctuation a term's English rendering never spans: sentence and clause ends, brackets. Quotes may
+# sit inside one (“chain master” enterprises) and are left out of what is reported.
+HARD_BREAKS = frozenset(";:.!?()[]")
+QUOTES = frozenset('"“”‘’')
 
 # Closed-class English words: articles, prepositions, conjunctions, pronouns, auxiliaries.
 FUNCTION_WORDS = frozenset(

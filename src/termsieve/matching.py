@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .english import FUNCTION_WORDS, HARD_BREAKS, Word, gloss_variants, stem
+from .english import FUNCTION_WORDS, HARD_BREAKS, QUOTES, Word, gloss_variants, stem
 
 TOP_SPANS_PER_OCCURRENCE = 8
 _FUZZY_CUTOFF = 85.0
@@ -40,6 +40,7 @@ _ASSOCIATION_WEIGHT = 0.8
 _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
+_SPACES = re.compile(r"\s+")
 _ADJECTIVE_ENDING = re.compile(r"(?:[^aeiou]ic|[^e]al|ive|ous|ary|ful|less|able|ible|ban|ern)$")
 
 
@@ -60,8 +61,12 @@ def _glosses_of(word: str, lookup: Callable[[str], tuple[str, ...]]) -> tuple[tu
         return ((_SYMBOL_GLOSSES[word],),)
     if word.isascii() and word.isalnum():
         return ((stem(word),),)  # Latin tokens inside Chinese (5G, AI) render themselves
+    glosses = lookup(word)
+    if len(word) > 1 and all(gloss[:1].isupper() for gloss in glosses):
+        # Only proper nouns (新城: Hsincheng township): as a common word it is not in the dictionary.
+        return ()
     variants: list[tuple[str, ...]] = []
-    for gloss in lookup(word):
+    for gloss in glosses:
         for variant in gloss_variants(gloss):
             if variant not in variants:
                 variants.append(variant)
@@ -75,7 +80,7 @@ def _similarity(gloss_stem: str, word_stem: str) -> float:
     shorter, longer = sorted((gloss_stem, word_stem), key=len)
     if (len(shorter) >= 3 or shorter.isdigit()) and longer.startswith(shorter):
         return 0.85  # industri ~ industrial, 21 ~ 21st
-    if min(len(gloss_stem), len(word_stem)) >= 4:
+    if min(len(gloss_stem), len(word_stem)) >= 6:  # short words are too close by chance (plan ~ plain)
         ratio = fuzz.ratio(gloss_stem, word_stem)
         if ratio >= _FUZZY_CUTOFF:
             return ratio / 100 * 0.9
@@ -220,7 +225,7 @@ class Matcher:
         while position < len(text):
             for length in range(min(4, len(text) - position), 0, -1):
                 part = text[position:position + length]
-                if length == 1 or self._lookup(part):
+                if length == 1 or self._glosses_of(part):
                     parts.append(part)
                     position += length
                     break
@@ -250,13 +255,19 @@ class Matcher:
         self._hit_cache[key] = result
         return result
 
-    def renders_every_part(self, components: Sequence[str], occurrence: TermOccurrence) -> bool:
-        """Cheap test: does the unit's English hold, word for word, a gloss stem of every part?"""
+    def renders_most_parts(self, components: Sequence[str], occurrence: TermOccurrence) -> bool:
+        """Cheap test: does the unit's English hold, word for word, gloss stems for most of the term?
+
+        "Most" is every part but one for terms of three or more parts, every part otherwise, counted
+        over the dictionary words of the term.
+        """
         present = self.units[occurrence.unit].positions
-        for component in self._profile(tuple(components)):
-            if not any(gloss_stem in present for gloss in component.glosses for gloss_stem in gloss):
-                return False
-        return True
+        profile = self._profile(tuple(components))
+        missing = sum(
+            1 for component in profile
+            if not any(gloss_stem in present for gloss in component.glosses for gloss_stem in gloss)
+        )
+        return missing == 0 or (missing == 1 and len(profile) >= 3)
 
     def occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
                          ) -> list[SpanScore]:
@@ -297,6 +308,16 @@ class Matcher:
                 while before > 0 and words[before].joined_to_previous:
                     before -= 1
                 starts.add(before)
+        # A hyphenated compound (high-end, cutting-edge) counts as one English word, explained as
+        # well as its best-explained part.
+        compound_value: dict[int, float] = {}
+        head = 0
+        for j, word in enumerate(words):
+            if not word.joined_to_previous:
+                head = j
+            compound_value[head] = max(compound_value.get(head, 0.0), explained.get(j, 0.0))
+        fill_capacity_per_char = [1.0 if component.chars == 1 and component.weight < 1 else 0.5
+                                  for component in profile]
         for first in sorted(starts):
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
@@ -305,19 +326,35 @@ class Matcher:
             explained_sum = 0.0
             content = 0
             function_inside = 0
+            leading_unexplained = 0  # unexplained words before the first explained one
+            trailing_unexplained = 0  # ... after the last explained one so far
+            seen_explained = False
+            explained_units = 0
             stems: list[str] = []
             for last in range(first, min(len(words), first + max_words)):
                 current = words[last]
                 if current.text in HARD_BREAKS:
                     break
+                if current.text in QUOTES:
+                    function_inside += 1
+                    continue
                 if current.text[0].isalnum():
                     stems.append(current.stem)
                 if not current.is_content:
                     function_inside += current.text[0].isalnum()
                     continue
-                content += 1
-                value_here = explained.get(last, 0.0)
-                explained_sum += value_here if value_here >= 0.5 else 0.0
+                if not current.joined_to_previous:
+                    content += 1
+                    value_here = compound_value.get(last, 0.0)
+                    if value_here >= 0.5:
+                        explained_sum += value_here
+                        explained_units += 1
+                        seen_explained = True
+                        trailing_unexplained = 0
+                    elif seen_explained:
+                        trailing_unexplained += 1
+                    else:
+                        leading_unexplained += 1
                 for c, g, s_index, value in hits_at.get(last, ()):
                     old = best_stem.get((c, g, s_index), 0.0)
                     if value > old:
@@ -330,14 +367,22 @@ class Matcher:
                 if last + 1 < len(words) and words[last + 1].joined_to_previous:
                     continue  # never cut a hyphenated compound
                 covered = 0.0
-                unexplained_chars = 0.0
-                for weight, value in zip(chars, coverage):
+                fill_capacity = 0.0
+                for weight, value, per_char in zip(chars, coverage, fill_capacity_per_char):
                     covered += weight * value
                     if value < 0.5:
-                        unexplained_chars += weight * (1 - value)
-                # English words no gloss explains may render Chinese words no gloss explains: up to
-                # one word for two characters, credited at a discount on both sides.
-                fill = max(0.0, min(content - explained_sum, 0.5 * unexplained_chars))
+                        fill_capacity += weight * (1 - value) * per_char
+                # English words no gloss explains may render Chinese words no gloss explains (about one
+                # word for two characters, one for a character standing alone), credited at a discount
+                # on both sides. English puts modifiers first, so unexplained words at the start of the
+                # span stand for the term's first word and those at the end for its last.
+                middle = content - explained_units - leading_unexplained - trailing_unexplained
+                usable = middle
+                if coverage and coverage[0] < 0.5:
+                    usable += leading_unexplained
+                if coverage and coverage[-1] < 0.5:
+                    usable += trailing_unexplained
+                fill = max(0.0, min(usable, fill_capacity))
                 recall = (covered + _FILL_CREDIT * 2 * fill) / total_weight
                 precision = (explained_sum + _FILL_CREDIT * fill) / (content + _FUNCTION_WORD_COST * function_inside)
                 value = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -429,7 +474,9 @@ class Matcher:
             unit = self.units[span.unit]
             words = unit.words
             text = unit.target[words[span.first].start:words[span.last - 1].end]
-            if span.first == 0 and len(text) > 1 and text[0].isupper() and not text[1].isupper():
+            text = _SPACES.sub(" ", "".join(char for char in text if char not in QUOTES)).strip()
+            sentence_initial = all(not word.text[0].isalnum() for word in words[:span.first])
+            if sentence_initial and len(text) > 1 and text[0].isupper() and not text[1].isupper():
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
             counts[text] += 1
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
