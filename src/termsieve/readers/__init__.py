@@ -27,6 +27,10 @@ class ReadOptions:
 
 READERS = Registry("input")
 
+# How many paths one call of a reader takes; 1 unless listed. A paired format (a Chinese and an
+# English file read together) adds itself here next to its registration.
+PATHS_PER_CALL: dict[str, int] = {"parallel": 2}
+
 # --- bilingual text, tables and TMX (readers engineer) ---
 READERS.register("text", "termsieve.readers.text:read_interleaved", [".txt", ".text"])
 READERS.register("parallel", "termsieve.readers.text:read_parallel")
@@ -38,9 +42,6 @@ READERS.register("tmx", "termsieve.readers.tmx:read_tmx", [".tmx"])
 # --- resource formats: json/yaml/po/xliff/markdown (check engineer appends here) ---
 
 # --- end of registrations ---
-
-# How many paths one call of a reader takes; 1 unless listed.
-PATHS_PER_CALL: dict[str, int] = {"parallel": 2}
 
 _SNIFF_BYTES = 4096
 
