@@ -152,3 +152,13 @@ def test_eval_corpus_table_and_failed_run(tmp_path: Path, corpus: Path, fake_ter
 def test_dev_set_rows_check_out_in_the_corpus(capsys) -> None:
     assert verify_devset.main(["--corpus", str(CORPUS)]) == 0
     assert "0 problem(s)" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (CORPUS / "GR2016.tmx").is_file(), reason="needs the TMX corpus next to the repository")
+def test_eval_corpus_end_to_end_aligns_every_dev_term(capsys) -> None:
+    """Through the real `termsieve extract --terms`: every dev term of the file comes back."""
+    assert eval_corpus.main([str(CORPUS / "GR2016.tmx"), "--mode", "terms", "--json"]) == 0
+    overall = json.loads(capsys.readouterr().out)["overall"]["terms"]["overall"]
+    assert overall["total"] == overall["found"] >= 25
+    assert 0 < overall["top1"] <= overall["top3"] <= overall["total"]
