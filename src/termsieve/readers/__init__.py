@@ -40,6 +40,13 @@ READERS.register("xlsx", "termsieve.readers.tables:read_xlsx", [".xlsx"])
 READERS.register("tmx", "termsieve.readers.tmx:read_tmx", [".tmx"])
 
 # --- resource formats: json/yaml/po/xliff/markdown (check engineer appends here) ---
+READERS.register("json", "termsieve.readers.resources:read_json_pair", [".json"])
+READERS.register("yaml", "termsieve.readers.resources:read_yaml_pair", [".yaml", ".yml"])
+READERS.register("po", "termsieve.readers.po:read_po", [".po"])
+READERS.register("po-pair", "termsieve.readers.po:read_po_pair")
+READERS.register("xliff", "termsieve.readers.xliff:read_xliff", [".xlf", ".xliff"])
+READERS.register("markdown", "termsieve.readers.markdown:read_markdown_pair", [".md", ".markdown"])
+PATHS_PER_CALL.update({"json": 2, "yaml": 2, "po-pair": 2, "markdown": 2})
 
 # --- end of registrations ---
 
