@@ -93,7 +93,7 @@ def evaluate_file(tmx: Path, gold, modes: tuple[str, ...], workdir: Path) -> lis
     return runs
 
 
-HEADER = (f"{'file':<12} {'mode':<6} {'gold':>4}  {'recall':<16} {'top-1':<16} {'top-3':<16} "
+HEADER = (f"{'file':<12} {'mode':<6} {'gold':>4} {'terms':>6}  {'recall':<16} {'top-1':<16} {'top-3':<16} "
           f"{'top-1 found':<16} time")
 
 
@@ -102,7 +102,8 @@ def format_row(run: Run) -> str:
         return f"{run.file:<12} {run.mode:<6} FAILED ({run.error})"
     counts = run.report.overall
     return (
-        f"{run.file:<12} {run.mode:<6} {counts.total:>4}  {format_fraction(counts.found, counts.total):<16} "
+        f"{run.file:<12} {run.mode:<6} {counts.total:>4} {run.report.prediction_count:>6}  "
+        f"{format_fraction(counts.found, counts.total):<16} "
         f"{format_fraction(counts.top1, counts.total):<16} {format_fraction(counts.top3, counts.total):<16} "
         f"{format_fraction(counts.top1, counts.found):<16} {run.seconds:.1f}s"
     )

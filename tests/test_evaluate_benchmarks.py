@@ -142,7 +142,7 @@ def test_eval_corpus_table_and_failed_run(tmp_path: Path, corpus: Path, fake_ter
                                "--mode", "free"])
     assert status == 1
     out = capsys.readouterr().out
-    assert "GR2099.tmx   free      3  1/3 = 33.3%" in out
+    assert "GR2099.tmx   free      3      1  1/3 = 33.3%" in out
     assert "GR2098.tmx   free   FAILED (exit 1: Error: cannot read this one)" in out
     assert "=== overall, free (1 files) ===" in out
 
