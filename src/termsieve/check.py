@@ -384,3 +384,268 @@ def _finding_location(pair: SegmentPair) -> Location:
     if location.cell:
         return location
     return Location(location.path, max(location.line, 1), max(location.column, 1))
+
+
+# --- files: planning, reading, running ---
+
+
+@dataclass(frozen=True)
+class InputGroup:
+    """Files read together by one reader; `format` None lets the readers tell by extension and content."""
+
+    paths: tuple[str, ...]
+    format: str | None = None
+
+
+# A pair rule names two files; these formats read such a pair in one call.
+_PAIR_FORMATS = {"text": "parallel", "po": "po-pair", "json": "json", "yaml": "yaml", "markdown": "markdown"}
+
+
+def plan_inputs(paths: Sequence[str], config, input_format: str | None = None) -> list[InputGroup]:
+    """Which files to read, and how: excludes and includes applied, partners of paired files added."""
+    from pathlib import Path
+
+    from .errors import InputError
+    from .readers import PATHS_PER_CALL, detect_format
+
+    glossaries = {glossary.resolve() for glossary in config.glossaries}
+    groups: list[InputGroup] = []
+    seen_pairs: set[tuple[Path, Path]] = set()
+    free: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise InputError("file not found" if not path.exists() else "not a file", path=name)
+        if path.resolve() in glossaries or config.is_excluded(path) or not config.is_included(path):
+            continue
+        partner = config.partner_of(path)
+        if partner is None:
+            free.append(name)
+            continue
+        zh, en = partner
+        key = (zh.resolve(), en.resolve())
+        if key in seen_pairs:
+            continue
+        seen_pairs.add(key)
+        for side in partner:
+            if not side.is_file():
+                raise InputError(f"the partner of {name} named by the pairs rule does not exist",
+                                 path=_display(side))
+        format_name = input_format or detect_format(zh)
+        pair_format = _PAIR_FORMATS.get(format_name, format_name)
+        if PATHS_PER_CALL.get(pair_format, 1) != 2:
+            raise InputError(f"{format_name} files hold both languages; they cannot be a pair of files",
+                             path=_display(zh))
+        groups.append(InputGroup((_display(zh), _display(en)), pair_format))
+    if free:
+        groups.extend(_free_groups(free, input_format))
+    return groups
+
+
+def _free_groups(paths: list[str], input_format: str | None) -> list[InputGroup]:
+    """Files no pair rule names: a two-file format takes them two by two, in the order given."""
+    from .errors import InputError
+    from .readers import PATHS_PER_CALL, detect_format
+
+    if input_format is not None:
+        return [InputGroup(tuple(paths), input_format)]
+    formats = {path: detect_format(path) for path in paths}
+    # Keep files of one format next to each other so that pairs of them make one reader call.
+    order = list(dict.fromkeys(formats.values()))
+    paths = sorted(paths, key=lambda path: order.index(formats[path]))
+    for name in order:
+        named = [path for path in paths if formats[path] == name]
+        if PATHS_PER_CALL.get(name, 1) == 2 and len(named) % 2:
+            raise InputError(
+                f"{name} files are read in pairs (Chinese and English); pass its partner too, or "
+                "configure [[tool.termsieve.pairs]] so that check finds it", path=named[-1])
+    po_files = [path for path in paths if path.lower().endswith(".po")]
+    if len(po_files) == 2:
+        from pathlib import Path
+
+        from .readers.po import _messages, is_chinese_source
+
+        if not all(is_chinese_source(_messages(Path(path))) for path in po_files):
+            rest = [path for path in paths if path not in po_files]
+            return [InputGroup(tuple(po_files), "po-pair"), *([InputGroup(tuple(rest))] if rest else [])]
+    return [InputGroup(tuple(paths))]
+
+
+def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[str]]:
+    """All pairs of all groups, and the files they came from."""
+    from pathlib import Path
+
+    from .errors import InputError
+    from .readers import READERS, ReadOptions, read_corpus
+
+    pairs: list[SegmentPair] = []
+    files: list[str] = []
+    for group in groups:
+        try:
+            if group.format is None or group.format in ("tsv", "csv", "xlsx", "tmx", "text"):
+                corpus = read_corpus(list(group.paths), format=group.format)
+                pairs.extend(corpus.pairs)
+                files.extend(item.path for item in corpus.inputs)
+            else:
+                pairs.extend(READERS.get(group.format)([Path(path) for path in group.paths], ReadOptions()))
+                files.extend(group.paths)
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}",
+                             path=getattr(error, "filename", None) or group.paths[0]) from None
+    return pairs, files
+
+
+def load_glossaries(paths: Sequence) -> Glossary:
+    from .glossary import read_glossary
+
+    entries = []
+    for path in paths:
+        entries.extend(read_glossary(path).entries)
+    return Glossary(tuple(entries))
+
+
+def run_check(paths: Sequence[str], glossary: Glossary, config, options: CheckOptions | None = None,
+              input_format: str | None = None) -> CheckResult:
+    """Plan, read and check files; the library entry point behind `termsieve check`."""
+    pairs, files = read_groups(plan_inputs(paths, config, input_format))
+    findings = check_pairs(pairs, glossary, options)
+    return CheckResult(findings=tuple(findings), pair_count=len(pairs), files=tuple(files))
+
+
+def _display(path) -> str:
+    import os
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix() if path.is_absolute() else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+# --- output ---
+
+_SEVERITY_RANK = {Severity.NOTE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+def fails(result: CheckResult, fail_on: Severity = Severity.ERROR) -> bool:
+    """Whether the findings make the exit status 1: any at `fail_on` or more severe."""
+    return any(_SEVERITY_RANK[finding.severity] >= _SEVERITY_RANK[fail_on] for finding in result.findings)
+
+
+def format_location(location: Location) -> str:
+    if location.cell:
+        return f"{location.path}:{location.cell}"
+    return f"{location.path}:{max(location.line, 1)}:{max(location.column, 1)}"
+
+
+def format_text(findings: Iterable[Finding]) -> str:
+    lines = []
+    for finding in findings:
+        marker = "" if finding.severity is Severity.ERROR else f" [{finding.severity.value}]"
+        lines.append(f"{format_location(finding.location)}: {finding.code} {finding.message}{marker}")
+    return "".join(line + "\n" for line in lines)
+
+
+def summary(result: CheckResult) -> str:
+    checked = (f"{len(set(result.files))} file{'s' if len(set(result.files)) != 1 else ''}, "
+               f"{result.pair_count} segment pair{'s' if result.pair_count != 1 else ''}")
+    if not result.findings:
+        return f"termsieve check: no findings ({checked})"
+    by_code = Counter(finding.code for finding in result.findings)
+    counts = ", ".join(f"{by_code[code]} {code}" for code in CODES if by_code[code])
+    levels = ", ".join(f"{result.count(level)} {level.value}{'s' if result.count(level) != 1 else ''}"
+                       for level in Severity if result.count(level))
+    total = len(result.findings)
+    return f"termsieve check: {total} finding{'s' if total != 1 else ''} ({levels}; {counts}) in {checked}"
+
+
+def _finding_dict(finding: Finding) -> dict:
+    location = finding.location
+    return {
+        "path": location.path, "line": location.line, "column": location.column, "cell": location.cell,
+        "code": finding.code, "severity": finding.severity.value, "message": finding.message,
+    }
+
+
+def format_json(result: CheckResult) -> str:
+    import json
+
+    document = {
+        "findings": [_finding_dict(finding) for finding in result.findings],
+        "summary": {
+            "files": len(set(result.files)), "pairs": result.pair_count, "findings": len(result.findings),
+            **{level.value: result.count(level) for level in Severity},
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def format_sarif(result: CheckResult, options: CheckOptions | None = None) -> str:
+    """SARIF 2.1.0 log with one run; spreadsheet cells become startLine=row, startColumn=column."""
+    import json
+
+    from . import __version__
+
+    options = options or CheckOptions()
+    rule_index = {code: index for index, code in enumerate(CODES)}
+    rules = [
+        {
+            "id": code,
+            "name": code.capitalize(),
+            "shortDescription": {"text": RULE_DESCRIPTIONS[code]},
+            "defaultConfiguration": {"level": options.severity_of(code).value},
+        }
+        for code in CODES
+    ]
+    results = []
+    for finding in result.findings:
+        location = finding.location
+        line, column = location.line, location.column
+        physical: dict = {"artifactLocation": {"uri": _uri(location.path)}}
+        entry: dict = {
+            "ruleId": finding.code,
+            "ruleIndex": rule_index[finding.code],
+            "level": finding.severity.value,
+            "message": {"text": finding.message},
+        }
+        if location.cell:
+            line, column = _cell_position(location.cell)
+            entry["locations"] = [{"physicalLocation": physical, "logicalLocations": [{"name": location.cell}]}]
+        else:
+            entry["locations"] = [{"physicalLocation": physical}]
+        physical["region"] = {"startLine": max(line, 1), "startColumn": max(column, 1)}
+        results.append(entry)
+    log = {
+        "version": "2.1.0",
+        "$schema": SARIF_SCHEMA,
+        "runs": [{
+            "tool": {"driver": {"name": "termsieve", "version": __version__,
+                                "informationUri": "https://github.com/termsieve/termsieve", "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    from pathlib import Path
+    from urllib.parse import quote
+
+    if Path(path).is_absolute():
+        return Path(path).as_uri()
+    return quote(Path(path).as_posix())
+
+
+def _cell_position(cell: str) -> tuple[int, int]:
+    reference = cell.rpartition("!")[2].replace("$", "")
+    found = re.fullmatch(r"([A-Za-z]+)(\d+)", reference)
+    if not found:
+        return 1, 1
+    column = 0
+    for char in found.group(1).upper():
+        column = column * 26 + ord(char) - ord("A") + 1
+    return int(found.group(2)), column

@@ -158,6 +158,76 @@ def export_command(glossary_path, output, output_format, include_rejected) -> No
     click.echo(f"{written} entries -> {output}", err=True)
 
 
+# --- check ---
+
+
+@cli.command(name="check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--glossary", "glossary_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Glossary to check against (repeatable); added to the configured ones.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Output format of the findings.")
+@click.option("--ignore", "ignored", multiple=True,
+              type=click.Choice(["missing", "forbidden", "inconsistent", "untranslated"]),
+              help="Do not report this finding code (repeatable).")
+@click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
+              help="Severity of a finding code: error, warning or note (repeatable).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note"]), default=None,
+              help="Lowest severity that makes the exit status 1 (default: error; warnings do not fail).")
+@click.option("--input-format", default=None,
+              help="Input format when the extension does not tell (text, tmx, xliff, po, json, yaml, markdown...).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Configuration file (default: termsieve.toml or pyproject.toml found upwards).")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+def check_command(files, glossary_files, output_format, ignored, severities, fail_on, input_format,
+                  config_path, no_config, quiet) -> None:
+    """Check bilingual FILES against the glossary: missing, forbidden, inconsistent, untranslated.
+
+    Exit status: 0 no failing findings, 1 findings at --fail-on severity or above, 2 usage error,
+    3 unreadable input, glossary or configuration. Without FILES, checks every file the
+    configuration's pairs name.
+    """
+    from pathlib import Path
+
+    from . import check
+    from .config import CheckConfig, load_config, parse_severity
+    from .errors import ConfigError
+
+    config = (CheckConfig(path=None, root=Path.cwd()) if no_config
+              else load_config(Path(config_path) if config_path else None))
+    severity = dict(config.severity)
+    for item in severities:
+        code, _, level = item.partition("=")
+        if code not in check.CODES:
+            raise click.BadParameter(f"{item!r}: CODE is one of {', '.join(check.CODES)}",
+                                     param_hint="--severity")
+        try:
+            severity[code] = parse_severity(level, f"--severity {code}")
+        except ConfigError as error:
+            raise click.BadParameter(error.message, param_hint="--severity") from None
+    glossaries = [*config.glossaries, *(Path(path) for path in glossary_files)]
+    if not glossaries:
+        raise click.UsageError("no glossary: pass --glossary or set `glossary` in [tool.termsieve]")
+    if not files:
+        files = tuple(sorted({check._display(path) for rule in config.pairs
+                              for path in config.root.glob(rule.source_glob()) if path.is_file()}))
+        if not files:
+            raise click.UsageError("no FILES given and no configured pairs name any file")
+    options = check.CheckOptions(ignore=frozenset(ignored) | config.ignore, severity=severity)
+    result = check.run_check(files, check.load_glossaries(glossaries), config, options, input_format)
+    if output_format == "json":
+        click.echo(check.format_json(result), nl=False)
+    elif output_format == "sarif":
+        click.echo(check.format_sarif(result, options), nl=False)
+    else:
+        click.echo(check.format_text(result.findings), nl=False)
+    if not quiet:
+        click.echo(check.summary(result), err=True)
+    threshold = check.Severity(fail_on) if fail_on else config.fail_on
+    sys.exit(1 if check.fails(result, threshold) else 0)
+
+
 def main() -> None:
     cli(prog_name="termsieve")
 
