@@ -303,3 +303,12 @@ def test_console_script_import(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert "1 added" in result.stdout
     assert read_glossary(target).entries[0].targets == ("AI",)
+
+
+def test_reviewer_may_approve_several_targets(tmp_path: Path):
+    review = make_review(tmp_path)
+    decide(review, {"人工智能": ("approved", "artificial intelligence | AI", "")})
+    target = tmp_path / "g.tsv"
+    import_into(target, [review], today=DAY)
+    assert read_glossary(target).entries[0].targets == ("artificial intelligence", "AI")
+    assert import_into(target, [review], today=LATER).unchanged == ["人工智能"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import GlossaryError
-from .glossary import join_list, make_entry, read_glossary, sort_glossary, write_glossary
+from .glossary import join_list, make_entry, read_glossary, sort_glossary, split_list, write_glossary
 from .model import Glossary, GlossaryEntry, Status
 from .writers.review_workbook import REVIEW_COLUMNS, REVIEW_STATUSES, TERMS_SHEET
 
@@ -136,15 +136,16 @@ def read_review_workbook(path: str | Path, today: str) -> tuple[list[Decision], 
             approved_target = cell("Approved target")
             variants = [cell("Source")]
             origin = f"{path.name}, {where}"
+            # A reviewer may approve several renderings at once: "A | B".
+            chosen = split_list(approved_target) if approved_target else split_list(suggestion)
             if status == APPROVED:
-                target = approved_target or suggestion
-                if not target:
+                if not chosen:
                     raise GlossaryError("approved, but neither Approved target nor Suggested target has a term",
                                         path=path_text, where=where)
-                entry_status, targets = Status.PREFERRED, [target]
+                entry_status = Status.PREFERRED
             else:
-                entry_status, targets = Status.REJECTED, [approved_target or suggestion]
-            entry = make_entry(simplified, targets, entry_status, variants=variants, note=cell("Reviewer note"),
+                entry_status = Status.REJECTED
+            entry = make_entry(simplified, chosen, entry_status, variants=variants, note=cell("Reviewer note"),
                                reference=_first_location(cell("Locations")) or path.name, date=today,
                                path=path_text, where=where)
             decisions.append(Decision(entry.source, (entry,), origin, from_review=True))
@@ -255,17 +256,18 @@ def _apply(entries: list[GlossaryEntry], decision: Decision, today: str) -> tupl
 def _apply_review(current: list[GlossaryEntry], new: GlossaryEntry, today: str) -> list[GlossaryEntry] | None:
     """A reviewer's decision replaces earlier decisions on the term; returns None when it changes nothing."""
     if new.status is Status.PREFERRED:
-        target = new.targets[0]
-        if any(entry.status.is_allowed and target in entry.targets for entry in current):
+        allowed = {target for entry in current if entry.status.is_allowed for target in entry.targets}
+        if set(new.targets) <= allowed:
             return None  # already allowed (e.g. a row the workbook marked as in the glossary)
+        approved = set(new.targets)
         history = [entry for entry in current if entry.status in (Status.PREFERRED, Status.REJECTED)
-                   or (entry.status.is_banned and target in entry.targets)]
+                   or (entry.status.is_banned and approved & set(entry.targets))]
         kept = []
         for entry in current:
             if entry.status in (Status.PREFERRED, Status.REJECTED):
                 continue
-            if entry.status.is_banned and target in entry.targets:
-                remaining = tuple(t for t in entry.targets if t != target)
+            if entry.status.is_banned and approved & set(entry.targets):
+                remaining = tuple(t for t in entry.targets if t not in approved)
                 if remaining:
                     kept.append(replace(entry, targets=remaining))
                 continue
