@@ -401,14 +401,20 @@ class InputGroup:
 _PAIR_FORMATS = {"text": "parallel", "po": "po-pair", "json": "json", "yaml": "yaml", "markdown": "markdown"}
 
 
-def plan_inputs(paths: Sequence[str], config, input_format: str | None = None) -> list[InputGroup]:
-    """Which files to read, and how: excludes and includes applied, partners of paired files added."""
+def plan_inputs(paths: Sequence[str], config, input_format: str | None = None, *,
+                skip: Sequence = (), skip_unpaired: bool = False) -> list[InputGroup]:
+    """Which files to read, and how: excludes and includes applied, partners of paired files added.
+
+    Glossary files (configured, or in `skip`) are never read as input. With `skip_unpaired`, files
+    of a two-file format (JSON, YAML, Markdown) that no pair rule names are skipped rather than
+    refused: pre-commit passes every changed README.md or package.json.
+    """
     from pathlib import Path
 
     from .errors import InputError
     from .readers import PATHS_PER_CALL, detect_format
 
-    glossaries = {glossary.resolve() for glossary in config.glossaries}
+    glossaries = {Path(glossary).resolve() for glossary in (*config.glossaries, *skip)}
     groups: list[InputGroup] = []
     seen_pairs: set[tuple[Path, Path]] = set()
     free: list[str] = []
@@ -420,6 +426,8 @@ def plan_inputs(paths: Sequence[str], config, input_format: str | None = None) -
             continue
         partner = config.partner_of(path)
         if partner is None:
+            if skip_unpaired and input_format is None and _is_two_file_format(path):
+                continue
             free.append(name)
             continue
         zh, en = partner
@@ -440,6 +448,16 @@ def plan_inputs(paths: Sequence[str], config, input_format: str | None = None) -
     if free:
         groups.extend(_free_groups(free, input_format))
     return groups
+
+
+def _is_two_file_format(path) -> bool:
+    from .errors import FormatError
+    from .readers import detect_format
+
+    try:
+        return detect_format(path) in ("json", "yaml", "markdown")
+    except FormatError:
+        return False
 
 
 def _free_groups(paths: list[str], input_format: str | None) -> list[InputGroup]:
@@ -505,9 +523,9 @@ def load_glossaries(paths: Sequence) -> Glossary:
 
 
 def run_check(paths: Sequence[str], glossary: Glossary, config, options: CheckOptions | None = None,
-              input_format: str | None = None) -> CheckResult:
+              input_format: str | None = None, *, skip: Sequence = (), skip_unpaired: bool = False) -> CheckResult:
     """Plan, read and check files; the library entry point behind `termsieve check`."""
-    pairs, files = read_groups(plan_inputs(paths, config, input_format))
+    pairs, files = read_groups(plan_inputs(paths, config, input_format, skip=skip, skip_unpaired=skip_unpaired))
     findings = check_pairs(pairs, glossary, options)
     return CheckResult(findings=tuple(findings), pair_count=len(pairs), files=tuple(files))
 

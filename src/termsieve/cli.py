@@ -179,9 +179,11 @@ def export_command(glossary_path, output, output_format, include_rejected) -> No
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: termsieve.toml or pyproject.toml found upwards).")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option("--skip-unpaired", is_flag=True,
+              help="Skip JSON/YAML/Markdown files that no configured pair names (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 def check_command(files, glossary_files, output_format, ignored, severities, fail_on, input_format,
-                  config_path, no_config, quiet) -> None:
+                  config_path, no_config, skip_unpaired, quiet) -> None:
     """Check bilingual FILES against the glossary: missing, forbidden, inconsistent, untranslated.
 
     Exit status: 0 no failing findings, 1 findings at --fail-on severity or above, 2 usage error,
@@ -215,7 +217,8 @@ def check_command(files, glossary_files, output_format, ignored, severities, fai
         if not files:
             raise click.UsageError("no FILES given and no configured pairs name any file")
     options = check.CheckOptions(ignore=frozenset(ignored) | config.ignore, severity=severity)
-    result = check.run_check(files, check.load_glossaries(glossaries), config, options, input_format)
+    result = check.run_check(files, check.load_glossaries(glossaries), config, options, input_format,
+                             skip=glossaries, skip_unpaired=skip_unpaired)
     if output_format == "json":
         click.echo(check.format_json(result), nl=False)
     elif output_format == "sarif":
