@@ -137,11 +137,11 @@ _BEADS: dict[tuple[int, int], float] = {
     (1, 0): 0.01,
     (0, 1): 0.01,
 }
-_BEAD_COST = {bead: -math.log(prior) for bead, prior in _BEADS.items()}
 # Variance of English length per Chinese character, in units of the squared length ratio
 # (measured on the GR TMX 1-1 links: about 1.6 c^2; heavy-tailed, so a little wider).
 _VARIANCE_PER_RATIO = 2.0
-_DEFAULT_RATIO = 5.0  # English characters per Chinese character, for paragraphs too short to tell
+_DEFAULT_RATIO = 5.0  # English characters per Chinese character (GR corpora: 5.4)
+_RATIO_PRIOR_WEIGHT = 20  # as if this many Chinese characters at the default ratio were added
 _ANCHOR_MATCH = 2.0  # cost reduction per anchor found on both sides of a bead
 _ANCHOR_MISS = 1.0  # cost per anchor found on one side only
 
@@ -247,13 +247,25 @@ def _align(source: str, source_spans: list[Span], target: str, target_spans: lis
     return align_units(source_texts, target_texts)
 
 
-def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: int | None = None) -> _Alignment:
-    """Align two sequences of Chinese and English units (sentences, or lines of two files)."""
+# Lines of two files meant to pair one to one: a missing or extra line is the usual fault.
+_LINE_BEADS: dict[tuple[int, int], float] = {(1, 1): 0.90, (1, 0): 0.03, (0, 1): 0.03, (2, 1): 0.02, (1, 2): 0.02}
+
+
+def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: int | None = None,
+                beads: dict[tuple[int, int], float] | None = None) -> _Alignment:
+    """Align two sequences of Chinese and English units (sentences, or lines of two files).
+
+    `beads` maps (Chinese units, English units) to prior probabilities; `band` limits the search to
+    that many units either side of the diagonal (for long sequences).
+    """
+    bead_priors = beads or _BEADS
+    bead_costs = {bead: -math.log(prior) for bead, prior in bead_priors.items()}
     n, m = len(source_texts), len(target_texts)
     source_lengths = [_chinese_length(text) for text in source_texts]
     target_lengths = [len(text) for text in target_texts]
     total_source, total_target = sum(source_lengths), sum(target_lengths)
-    ratio = total_target / total_source if total_source >= 10 and total_target >= 10 else _DEFAULT_RATIO
+    # The paragraph's own ratio, pulled towards the usual one when the paragraph is short.
+    ratio = (total_target + _DEFAULT_RATIO * _RATIO_PRIOR_WEIGHT) / (total_source + _RATIO_PRIOR_WEIGHT)
     variance = _VARIANCE_PER_RATIO * ratio * ratio
     source_anchors = [_source_anchors(text) for text in source_texts]
     # English anchors count only when the Chinese side has something to match them ("one of" is no number).
@@ -273,7 +285,11 @@ def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: 
         if key not in cost_cache:
             length_source = sum(source_lengths[i0:i1])
             length_target = sum(target_lengths[j0:j1])
-            value = _BEAD_COST[(i1 - i0, j1 - j0)] + _length_cost(length_source, length_target, ratio, variance)
+            value = bead_costs[(i1 - i0, j1 - j0)]
+            if i1 > i0 and j1 > j0:
+                # An omission's probability is its prior whatever its length (Gale-Church's length
+                # cost would make a long missing line look like a merge with its neighbour).
+                value += _length_cost(length_source, length_target, ratio, variance)
             if source_anchors or target_anchors:
                 anchors_source: Counter[str] = Counter()
                 for index in range(i0, i1):
@@ -299,7 +315,7 @@ def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: 
             if (i == 0 and j == 0) or not in_band(i, j):
                 continue
             terms = []
-            for di, dj in _BEADS:
+            for di, dj in bead_priors:
                 i0, j0 = i - di, j - dj
                 if i0 < 0 or j0 < 0 or best[i0][j0] == infinity:
                     continue
@@ -317,7 +333,7 @@ def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: 
             if (i == n and j == m) or forward[i][j] == -infinity:
                 continue
             terms = []
-            for di, dj in _BEADS:
+            for di, dj in bead_priors:
                 i1, j1 = i + di, j + dj
                 if i1 > n or j1 > m or backward[i1][j1] == -infinity:
                     continue
@@ -343,7 +359,7 @@ def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: 
 
 def first_divergence(source_texts: Sequence[str], target_texts: Sequence[str]) -> int:
     """Index of the first unit where two parallel sequences stop pairing one to one (best guess)."""
-    alignment = align_units(source_texts, target_texts, band=20)
+    alignment = align_units(source_texts, target_texts, band=20, beads=_LINE_BEADS)
     for index, ((i0, j0), (i1, j1), _) in enumerate(alignment.beads()):
         if (i1 - i0, j1 - j0) != (1, 1):
             return index

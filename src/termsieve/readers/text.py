@@ -129,7 +129,9 @@ def read_parallel(paths: list[Path], options: object = None) -> list[SegmentPair
     zh_units, en_units = _line_units(zh_lines), _line_units(en_lines)
     if len(zh_units) != len(en_units):
         zh_paragraphs, en_paragraphs = _paragraph_units(zh_lines, Language.ZH), _paragraph_units(en_lines, Language.EN)
-        if len(zh_paragraphs) == len(en_paragraphs):
+        # Paragraphs only where blank lines separate them: one file-long "paragraph" per side would
+        # hide a missing line instead of reporting it.
+        if len(zh_paragraphs) == len(en_paragraphs) > 1:
             zh_units, en_units = zh_paragraphs, en_paragraphs
         else:
             raise _mismatch(zh_path, zh_units, en_path, en_units)
