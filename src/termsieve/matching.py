@@ -96,6 +96,7 @@ class Unit:
     words: tuple[Word, ...]
     stem_line: str  # " stem stem | stem " for substring search of stem sequences
     positions: dict[str, tuple[int, ...]]  # content-word stem -> word indices
+    first_word: int = 0  # index of the first alphanumeric word (after any opening quotes)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,12 @@ class SpanScore:
     first: int  # word indices, inclusive / exclusive
     last: int
     score: float
-    claimed: frozenset[int] = frozenset()  # words the term's glosses explain: what it claims when linked
+    explained: tuple[int, ...] = ()  # every word of the sentence the term's glosses explain
+
+    @property
+    def claimed(self) -> list[int]:
+        """The explained words inside the span: what the term claims when terms are linked."""
+        return [word for word in self.explained if self.first <= word < self.last]
 
 
 @dataclass(frozen=True)
@@ -135,8 +141,9 @@ def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
     for index, word in enumerate(words):
         if word.is_content:
             positions[word.stem].append(index)
+    first_word = next((index for index, word in enumerate(words) if word.text[0].isalnum()), 0)
     return Unit(simplified, target, tuple(words), " " + " ".join(parts) + " ",
-                {stem: tuple(indices) for stem, indices in positions.items()})
+                {stem: tuple(indices) for stem, indices in positions.items()}, first_word)
 
 
 class Matcher:
@@ -290,6 +297,7 @@ class Matcher:
         anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
         if not anchors:
             return []
+        explained_words = tuple(sorted(j for j, value in explained.items() if value >= 0.5))
         gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
         chars = [component.chars for component in profile]
         max_words = min(14, 3 + 2 * len(term))
@@ -399,9 +407,8 @@ class Matcher:
                     # more words after it (strategic | importance, urban | areas) is cut short.
                     value *= _CUT_SHORT_PENALTY
                 if value > 0.05:
-                    claimed = frozenset(j for j in range(first, last + 1) if explained.get(j, 0.0) >= 0.5)
                     results.append(SpanScore(tuple(stems), occurrence.unit, first, last + 1, min(1.0, value),
-                                             claimed))
+                                             explained_words))
         results.sort(key=lambda span: (-span.score, span.last - span.first))
         return results[:TOP_SPANS_PER_OCCURRENCE]
 
@@ -475,7 +482,7 @@ class Matcher:
             words = unit.words
             text = unit.target[words[span.first].start:words[span.last - 1].end]
             text = _SPACES.sub(" ", "".join(char for char in text if char not in QUOTES)).strip()
-            sentence_initial = all(not word.text[0].isalnum() for word in words[:span.first])
+            sentence_initial = span.first <= unit.first_word
             if sentence_initial and len(text) > 1 and text[0].isupper() and not text[1].isupper():
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
             counts[text] += 1
@@ -487,23 +494,24 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
                        order: Sequence[int], chosen_key: Callable[[int], tuple[str, ...] | None]
                        ) -> dict[int, list[list[SpanScore]]]:
     """Penalize spans that overlap English words already claimed by a stronger, non-nested term."""
-    claims: dict[int, list[tuple[int, int, frozenset[int]]]] = defaultdict(list)  # unit -> (zh s, zh e, words)
+    # unit -> word -> Chinese spans (start, end) of the terms that claimed it
+    claims: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     adjusted: dict[int, list[list[SpanScore]]] = {}
     for term in order:
         occurrences = occurrences_by_term[term]
         new_lists = []
         for occurrence, spans in zip(occurrences, spans_by_term[term]):
-            unit_claims = claims.get(occurrence.unit, [])
+            unit_claims = claims.get(occurrence.unit)
             new_spans = []
             for span in spans:
-                clash = any(
-                    span.first <= word < span.last and (occurrence.end <= z_start or z_end <= occurrence.start)
-                    for z_start, z_end, claimed in unit_claims
-                    for word in claimed
+                clash = unit_claims is not None and any(
+                    occurrence.end <= z_start or z_end <= occurrence.start
+                    for word in range(span.first, span.last)
+                    for z_start, z_end in unit_claims.get(word, ())
                 )
                 new_spans.append(
                     SpanScore(span.key, span.unit, span.first, span.last, span.score * _OVERLAP_PENALTY,
-                              span.claimed)
+                              span.explained)
                     if clash else span
                 )
             new_spans.sort(key=lambda span: -span.score)
@@ -515,6 +523,7 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
         for occurrence, spans in zip(occurrences, new_lists):
             for span in spans:
                 if span.key == key and span.score >= _MIN_CLAIM_SCORE:
-                    claims[occurrence.unit].append((occurrence.start, occurrence.end, span.claimed))
+                    for word in span.claimed:
+                        claims[occurrence.unit][word].append((occurrence.start, occurrence.end))
                     break
     return adjusted
