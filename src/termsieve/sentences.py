@@ -301,7 +301,8 @@ def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: 
                 missed = sum((anchors_source - anchors_target).values()) + sum(
                     (anchors_target - anchors_source).values()
                 )
-                value += _ANCHOR_MISS * missed - _ANCHOR_MATCH * matched
+                # A matched anchor counts less in a merged bead, so that anchors favour the finer split.
+                value += _ANCHOR_MISS * missed - _ANCHOR_MATCH * matched / max(i1 - i0, j1 - j0)
             cost_cache[key] = value
         return cost_cache[key]
 
