@@ -312,3 +312,9 @@ def test_reviewer_may_approve_several_targets(tmp_path: Path):
     import_into(target, [review], today=DAY)
     assert read_glossary(target).entries[0].targets == ("artificial intelligence", "AI")
     assert import_into(target, [review], today=LATER).unchanged == ["人工智能"]
+
+
+def test_into_must_be_a_native_glossary(tmp_path: Path):
+    review = make_review(tmp_path)
+    with pytest.raises(GlossaryError, match=r"must be a native \.tsv glossary"):
+        import_into(tmp_path / "g.tbx", [review], today=DAY)

@@ -222,6 +222,9 @@ def import_into(glossary_path: str | Path, sources: Sequence[str | Path], today:
     """
     today = today or datetime.date.today().isoformat()
     glossary_path = Path(glossary_path)
+    if glossary_path.suffix.lower() != ".tsv":
+        raise GlossaryError("the glossary to import into must be a native .tsv glossary; "
+                            "`termsieve export` writes the other formats", path=str(glossary_path))
     glossary = read_glossary(glossary_path) if glossary_path.exists() else Glossary(())
     decisions: list[Decision] = []
     skipped = 0
