@@ -188,3 +188,18 @@ def test_first_divergence_finds_the_missing_line():
     # Pairing one to one all the way: the divergence is past the end.
     both_translated = [en[0], "We will build a pilot zone for data reform and a national data management centre."]
     assert first_divergence(zh[:2], both_translated) == 2
+
+
+def test_first_divergence_in_long_files_uses_a_band():
+    zh = [f"第{index}项任务已经完成。" for index in range(600)]
+    en = [f"Task {index} has been completed." for index in range(600)]
+    del en[345]
+    assert first_divergence(zh, en) == 345
+
+
+def test_long_paragraph_is_aligned_within_a_band():
+    zh = "".join(f"第{index}项任务已经完成。" for index in range(250))
+    en = " ".join(f"Task {index} has been completed." for index in range(250))
+    pieces = align_corpus([paragraph(zh, en)])
+    assert len(pieces) == 250
+    assert pieces[123].source == "第123项任务已经完成。" and pieces[123].target == "Task 123 has been completed."

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from .model import Granularity, SegmentPair, Span
 
@@ -247,16 +247,21 @@ def _align(source: str, source_spans: list[Span], target: str, target_spans: lis
     return align_units(source_texts, target_texts)
 
 
+# Above this many DP cells, search only a band around the diagonal; above _MAX_CELLS, give up.
+_FULL_SEARCH_CELLS = 40_000
+_DEFAULT_BAND = 25
+_MAX_CELLS = 2_000_000
 # Lines of two files meant to pair one to one: a missing or extra line is the usual fault.
 _LINE_BEADS: dict[tuple[int, int], float] = {(1, 1): 0.90, (1, 0): 0.03, (0, 1): 0.03, (2, 1): 0.02, (1, 2): 0.02}
 
 
 def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: int | None = None,
-                beads: dict[tuple[int, int], float] | None = None) -> _Alignment:
+                beads: dict[tuple[int, int], float] | None = None, posteriors: bool = True) -> _Alignment:
     """Align two sequences of Chinese and English units (sentences, or lines of two files).
 
     `beads` maps (Chinese units, English units) to prior probabilities; `band` limits the search to
-    that many units either side of the diagonal (for long sequences).
+    that many units either side of the diagonal (for long sequences). Without `posteriors`, only
+    the best path is computed (its posteriors are left at 1).
     """
     bead_priors = beads or _BEADS
     bead_costs = {bead: -math.log(prior) for bead, prior in bead_priors.items()}
@@ -272,99 +277,106 @@ def align_units(source_texts: Sequence[str], target_texts: Sequence[str], band: 
     source_vocabulary = {token for anchors in source_anchors for token in anchors}
     target_anchors = [_target_anchors(text, source_vocabulary) for text in target_texts]
 
-    def in_band(i: int, j: int) -> bool:
-        if band is None:
-            return True
-        expected = i * m / n if n else 0
-        return abs(j - expected) <= band + abs(n - m)
+    if band is None and (n + 1) * (m + 1) > _FULL_SEARCH_CELLS:
+        band = _DEFAULT_BAND
+    width = band  # around the diagonal scaled to the two lengths, so unequal counts need no extra room
+    if width is not None and (n + 1) * (2 * width + 1) > _MAX_CELLS:
+        # Too long and too uneven to align in reasonable time: one low-confidence bead.
+        return _Alignment(path=((0, 0), (n, m)), boundary_posterior=(1.0, 1.0), bead_posterior=(0.0,))
 
+    def columns(i: int) -> range:
+        if width is None:
+            return range(m + 1)
+        expected = round(i * m / n) if n else 0
+        return range(max(0, expected - width), min(m, expected + width) + 1)
+
+    source_prefix = [0, *accumulate(source_lengths)]
+    target_prefix = [0, *accumulate(target_lengths)]
     cost_cache: dict[tuple[int, int, int, int], float] = {}
 
     def cost(i0: int, j0: int, i1: int, j1: int) -> float:
         key = (i0, j0, i1, j1)
-        if key not in cost_cache:
-            length_source = sum(source_lengths[i0:i1])
-            length_target = sum(target_lengths[j0:j1])
-            value = bead_costs[(i1 - i0, j1 - j0)]
-            if i1 > i0 and j1 > j0:
-                # An omission's probability is its prior whatever its length (Gale-Church's length
-                # cost would make a long missing line look like a merge with its neighbour).
-                value += _length_cost(length_source, length_target, ratio, variance)
-            if source_anchors or target_anchors:
-                anchors_source: Counter[str] = Counter()
-                for index in range(i0, i1):
-                    anchors_source.update(source_anchors[index])
-                anchors_target: Counter[str] = Counter()
-                for index in range(j0, j1):
-                    anchors_target.update(target_anchors[index])
-                matched = sum((anchors_source & anchors_target).values())
-                missed = sum((anchors_source - anchors_target).values()) + sum(
-                    (anchors_target - anchors_source).values()
-                )
-                # A matched anchor counts less in a merged bead, so that anchors favour the finer split.
-                value += _ANCHOR_MISS * missed - _ANCHOR_MATCH * matched / max(i1 - i0, j1 - j0)
-            cost_cache[key] = value
-        return cost_cache[key]
+        value = cost_cache.get(key)
+        if value is not None:
+            return value
+        value = bead_costs[(i1 - i0, j1 - j0)]
+        if i1 > i0 and j1 > j0:
+            # An omission's probability is its prior whatever its length (Gale-Church's length
+            # cost would make a long missing line look like a merge with its neighbour).
+            value += _length_cost(source_prefix[i1] - source_prefix[i0], target_prefix[j1] - target_prefix[j0],
+                                  ratio, variance)
+        anchors_source = sum(source_anchors[i0:i1], ())
+        anchors_target = sum(target_anchors[j0:j1], ())
+        if anchors_source and anchors_target:
+            matched = sum((Counter(anchors_source) & Counter(anchors_target)).values())
+            missed = len(anchors_source) + len(anchors_target) - 2 * matched
+            # A matched anchor counts less in a merged bead, so that anchors favour the finer split.
+            value += _ANCHOR_MISS * missed - _ANCHOR_MATCH * matched / max(i1 - i0, j1 - j0)
+        elif anchors_source or anchors_target:
+            value += _ANCHOR_MISS * (len(anchors_source) + len(anchors_target))
+        cost_cache[key] = value
+        return value
 
-    infinity = math.inf
-    forward = [[-infinity] * (m + 1) for _ in range(n + 1)]  # log-sum of exp(-cost) over paths to (i, j)
-    best = [[infinity] * (m + 1) for _ in range(n + 1)]  # Viterbi cost
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    forward[0][0], best[0][0] = 0.0, 0.0
+    # Dictionaries keyed by (i, j): only the cells inside the band exist.
+    forward: dict[tuple[int, int], float] = {(0, 0): 0.0}  # log-sum of exp(-cost) over paths to (i, j)
+    best: dict[tuple[int, int], float] = {(0, 0): 0.0}  # Viterbi cost
+    back: dict[tuple[int, int], tuple[int, int]] = {}
     for i in range(n + 1):
-        for j in range(m + 1):
-            if (i == 0 and j == 0) or not in_band(i, j):
+        for j in columns(i):
+            if i == 0 and j == 0:
                 continue
             terms = []
+            best_cost, best_previous = math.inf, None
             for di, dj in bead_priors:
-                i0, j0 = i - di, j - dj
-                if i0 < 0 or j0 < 0 or best[i0][j0] == infinity:
+                previous = (i - di, j - dj)
+                if previous not in best:
                     continue
-                bead_cost = cost(i0, j0, i, j)
-                terms.append(forward[i0][j0] - bead_cost)
-                if best[i0][j0] + bead_cost < best[i][j]:
-                    best[i][j] = best[i0][j0] + bead_cost
-                    back[i][j] = (i0, j0)
-            if terms:
-                forward[i][j] = _log_sum(terms)
-    backward = [[-infinity] * (m + 1) for _ in range(n + 1)]
-    backward[n][m] = 0.0
-    for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
-            if (i == n and j == m) or forward[i][j] == -infinity:
-                continue
-            terms = []
-            for di, dj in bead_priors:
-                i1, j1 = i + di, j + dj
-                if i1 > n or j1 > m or backward[i1][j1] == -infinity:
-                    continue
-                terms.append(backward[i1][j1] - cost(i, j, i1, j1))
-            if terms:
-                backward[i][j] = _log_sum(terms)
-
+                bead_cost = cost(previous[0], previous[1], i, j)
+                if posteriors:
+                    terms.append(forward[previous] - bead_cost)
+                if best[previous] + bead_cost < best_cost:
+                    best_cost, best_previous = best[previous] + bead_cost, previous
+            if best_previous is not None:
+                forward[(i, j)] = _log_sum(terms) if posteriors else 0.0
+                best[(i, j)] = best_cost
+                back[(i, j)] = best_previous
+    if (n, m) not in best:  # cannot happen: 1-0 and 0-1 beads reach every cell of the band
+        return _Alignment(path=((0, 0), (n, m)), boundary_posterior=(1.0, 1.0), bead_posterior=(0.0,))
     path = [(n, m)]
     while path[-1] != (0, 0):
-        previous = back[path[-1][0]][path[-1][1]]
-        if previous is None:  # outside the band: cannot happen for band=None
-            break
-        path.append(previous)
+        path.append(back[path[-1]])
     path.reverse()
-    total = forward[n][m]
-    boundary = tuple(min(1.0, math.exp(forward[i][j] + backward[i][j] - total)) for i, j in path)
+    if not posteriors:
+        return _Alignment(path=tuple(path), boundary_posterior=(1.0,) * len(path),
+                          bead_posterior=(1.0,) * (len(path) - 1))
+    backward: dict[tuple[int, int], float] = {(n, m): 0.0}
+    for i in range(n, -1, -1):
+        for j in reversed(columns(i)):
+            if (i, j) == (n, m) or (i, j) not in forward:
+                continue
+            terms = []
+            for di, dj in bead_priors:
+                following = (i + di, j + dj)
+                if following in backward:
+                    terms.append(backward[following] - cost(i, j, following[0], following[1]))
+            if terms:
+                backward[(i, j)] = _log_sum(terms)
+
+    total = forward[(n, m)]
+    boundary = tuple(min(1.0, math.exp(forward[point] + backward.get(point, -math.inf) - total)) for point in path)
     beads = tuple(
-        min(1.0, math.exp(forward[i0][j0] - cost(i0, j0, i1, j1) + backward[i1][j1] - total))
-        for (i0, j0), (i1, j1) in pairwise(path)
+        min(1.0, math.exp(forward[start] - cost(start[0], start[1], end[0], end[1]) + backward[end] - total))
+        for start, end in pairwise(path)
     )
     return _Alignment(path=tuple(path), boundary_posterior=boundary, bead_posterior=beads)
 
 
 def first_divergence(source_texts: Sequence[str], target_texts: Sequence[str]) -> int:
     """Index of the first unit where two parallel sequences stop pairing one to one (best guess)."""
-    alignment = align_units(source_texts, target_texts, band=20, beads=_LINE_BEADS)
-    for index, ((i0, j0), (i1, j1), _) in enumerate(alignment.beads()):
-        if (i1 - i0, j1 - j0) != (1, 1):
-            return index
-    return min(len(source_texts), len(target_texts))
+    alignment = align_units(source_texts, target_texts, band=10, beads=_LINE_BEADS, posteriors=False)
+    # Local 2-1 + 1-2 swaps come back to the diagonal; a missing line leaves it for good.
+    on_diagonal = [i for i, j in alignment.path if i == j]
+    return on_diagonal[-1] if on_diagonal else 0
 
 
 def _log_sum(values: list[float]) -> float:
