@@ -30,6 +30,7 @@ MAX_CONTEXTS = 20
 # A term seen hundreds of times is judged on a spread sample of its occurrences; co-occurrence
 # counts still use them all.
 MAX_OCCURRENCES_SCORED = 40
+MAX_OCCURRENCES_GATED = 10
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
             if len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
                                               or candidate.signals["general_zipf"] >= 4.5):
                 continue
-            occurrences = [TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences]
+            occurrences = _spread([TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences],
+                                  MAX_OCCURRENCES_GATED)
             rendered = sum(matcher.renders_most_parts(candidate.tokens, o) for o in occurrences)
             if rendered * 2 < len(occurrences):
                 continue

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .chinese import Token, is_cjk_char
 
@@ -46,8 +47,7 @@ _LATIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 _DIGITS = re.compile(r"^[0-9０-９.%％]+$")
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     unit: int  # index of the aligned unit (sentence pair) it occurs in
     start: int  # character offsets in the unit's Simplified source text
     end: int
@@ -119,22 +119,6 @@ def _boundary_strength(token: Token | None, right: bool = False) -> float:
     return 0.25
 
 
-def fragments(tokens: Sequence[Token]) -> list[list[Token]]:
-    """Runs of content tokens between punctuation and function words (的, 和, 等, 在...)."""
-    runs: list[list[Token]] = []
-    current: list[Token] = []
-    for token in tokens:
-        if _is_word_token(token) and not _is_function(token):
-            current.append(token)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
-
-
 def _has_cue(text: str, start: int, end: int, previous: Token | None, before_previous: Token | None,
              following: Token | None) -> bool:
     before = text[start - 1] if start > 0 else ""
@@ -159,46 +143,50 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
     """Every admissible token n-gram of every unit, with its occurrences and boundary evidence."""
     stats: dict[str, _Stats] = defaultdict(_Stats)
     for unit_index, (text, tokens) in enumerate(units):
-        position_of = {id(token): i for i, token in enumerate(tokens)}
-        for run in fragments(tokens):
-            length = len(run)
-            for i in range(length):
-                if not _can_start(run, i):
+        count = len(tokens)
+        if not count:
+            continue
+        # Per-token facts, computed once per unit rather than once per n-gram.
+        content = [_is_word_token(token) and not _is_function(token) for token in tokens]
+        ends = [content[k] and _can_end(token) for k, token in enumerate(tokens)]
+        left = [1.0] + [_boundary_strength(token) for token in tokens[:-1]]
+        right = [_boundary_strength(token, right=True) for token in tokens[1:]] + [1.0]
+        for i in range(count):
+            if not content[i] or not _can_start(tokens, i):
+                continue
+            first = tokens[i]
+            previous = tokens[i - 1] if i > 0 else None
+            before_previous = tokens[i - 2] if i > 1 else None
+            left_key = previous.text if previous else ""
+            chars = 0
+            for j in range(i, min(count, i + MAX_TOKENS)):
+                if not content[j]:
+                    break  # runs stop at punctuation and function words
+                last = tokens[j]
+                chars += len(last.text)
+                if chars > MAX_CHARS:
+                    break
+                if not ends[j] or chars < 2:
                     continue
-                first = run[i]
-                flat = position_of[id(first)]
-                previous = tokens[flat - 1] if flat > 0 else None
-                before_previous = tokens[flat - 2] if flat > 1 else None
-                left_strength = _boundary_strength(previous)
-                chars = 0
-                for j in range(i, min(length, i + MAX_TOKENS)):
-                    last = run[j]
-                    chars += len(last.text)
-                    if chars > MAX_CHARS:
-                        break
-                    if not _can_end(last):
-                        continue
-                    start, end = first.start, last.end
-                    parts = tuple(token.text for token in run[i:j + 1])
-                    if end < len(text) and text[end] in _PLUS_SIGNS:
-                        parts += (text[end],)
-                        end += 1  # the "X+" programme names: 互联网+, 人工智能+
-                    surface = text[start:end]
-                    if chars < 2 or _DIGITS.match(surface):
-                        continue
-                    following = tokens[position_of[id(last)] + 1] if position_of[id(last)] + 1 < len(
-                        tokens) else None
-                    entry = stats[surface]
-                    if not entry.tokens:
-                        entry.tokens = parts
-                        entry.tags = tuple(token.tag for token in run[i:j + 1])
-                    entry.occurrences.append(Occurrence(unit_index, start, end))
-                    entry.left_neighbours[previous.text if previous else ""] += 1
-                    entry.right_neighbours[following.text if following else ""] += 1
-                    entry.left_strength += left_strength
-                    entry.right_strength += _boundary_strength(following, right=True)
-                    if _has_cue(text, start, end, previous, before_previous, following):
-                        entry.cue_count += 1
+                start, end = first.start, last.end
+                plus = end < len(text) and text[end] in _PLUS_SIGNS
+                if plus:
+                    end += 1  # the "X+" programme names: 互联网+, 人工智能+
+                surface = text[start:end]
+                if _DIGITS.match(surface):
+                    continue
+                following = tokens[j + 1] if j + 1 < count else None
+                entry = stats[surface]
+                if not entry.tokens:
+                    entry.tokens = tuple(token.text for token in tokens[i:j + 1]) + ((text[end - 1],) if plus else ())
+                    entry.tags = tuple(token.tag for token in tokens[i:j + 1])
+                entry.occurrences.append(Occurrence(unit_index, start, end))
+                entry.left_neighbours[left_key] += 1
+                entry.right_neighbours[following.text if following else ""] += 1
+                entry.left_strength += left[i]
+                entry.right_strength += right[j]
+                if _has_cue(text, start, end, previous, before_previous, following):
+                    entry.cue_count += 1
     return stats
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 from .errors import MissingDependencyError
 
@@ -48,8 +48,8 @@ class Segmenter(str, Enum):
     PKUSEG = "pkuseg"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A named tuple rather than a frozen dataclass: a corpus makes millions and this is faster.
     text: str
     start: int
     tag: str  # part of speech from the segmenter's dictionary; "x" when unknown

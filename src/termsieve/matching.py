@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -151,6 +151,12 @@ class Matcher:
         self.units = units
         self._lookup = lookup
         self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
+        self._containing_cache: dict[tuple[str, ...], frozenset[int]] = {}
+        # Identical sentence pairs (common in translation memories) are scored once.
+        self._canonical: dict[tuple[str, str], int] = {}
+        self._canonical_unit = [self._canonical.setdefault((unit.simplified, unit.target), index)
+                                for index, unit in enumerate(units)]
+        self._span_cache: dict[tuple, list[SpanScore]] = {}
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for char in unit.simplified:
@@ -278,6 +284,19 @@ class Matcher:
 
     def occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
                          ) -> list[SpanScore]:
+        """The best-scoring English spans for one occurrence of a term, best first."""
+        canonical = self._canonical_unit[occurrence.unit]
+        key = (tuple(components), term, canonical, occurrence.start)
+        cached = self._span_cache.get(key)
+        if cached is None:
+            cached = self._span_cache[key] = self._occurrence_spans(
+                components, term, TermOccurrence(canonical, occurrence.start, occurrence.end))
+        if canonical == occurrence.unit:
+            return cached
+        return [replace(span, unit=occurrence.unit) for span in cached]
+
+    def _occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
+                          ) -> list[SpanScore]:
         unit = self.units[occurrence.unit]
         words = unit.words
         if not words:
@@ -414,7 +433,13 @@ class Matcher:
 
     # --- across occurrences ---------------------------------------------------------------------
 
-    def units_containing(self, key: tuple[str, ...]) -> set[int]:
+    def units_containing(self, key: tuple[str, ...]) -> frozenset[int]:
+        cached = self._containing_cache.get(key)
+        if cached is None:
+            cached = self._containing_cache[key] = frozenset(self._units_containing(key))
+        return cached
+
+    def _units_containing(self, key: tuple[str, ...]) -> set[int]:
         postings = sorted((self._units_with_stem.get(stem, set()) for stem in set(key)), key=len)
         if not postings or not postings[0]:
             return set()
