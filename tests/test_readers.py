@@ -65,8 +65,8 @@ class TestInterleaved:
         corpus = read_corpus([FIXTURES / "interleaved.txt"])
         assert len(corpus.pairs) == 3
         paragraph = corpus.pairs[2]
-        # Chinese lines join without a space; the blank line between blocks does not matter.
-        assert paragraph.source == "推动人工智能产业发展。支持5G和6G网络建设;建设2个智算集群。完善数据要素市场。"
+        # Line breaks are kept (sentence alignment unwraps them); the blank line between blocks does not matter.
+        assert paragraph.source == "推动人工智能产业发展。支持5G和6G网络建设;建设2个智算集群。\n完善数据要素市场。"
         assert paragraph.target.startswith("We will promote the AI industry.")
         assert paragraph.source_location.line == 6
         assert paragraph.target_location.line == 8
@@ -86,7 +86,7 @@ class TestInterleaved:
     def test_line_without_letters_stays_in_its_block(self, tmp_path):
         path = write(tmp_path / "numbers.txt", "第一段。\n2025\n第二段。\nFirst.\nSecond.\n")
         (pair,) = read_corpus([path]).pairs
-        assert pair.source == "第一段。2025第二段。"
+        assert pair.source == "第一段。\n2025\n第二段。"
 
     def test_chinese_block_without_english_is_an_error_at_its_line(self, tmp_path):
         path = write(tmp_path / "tail.txt", "中文。\nEnglish.\n\n又一段中文。\n")
@@ -156,7 +156,7 @@ class TestParallel:
         zh = write(tmp_path / "a.txt", "第一段第一句。\n第一段第二句。\n\n第二段。\n")
         en = write(tmp_path / "b.txt", "First paragraph, both sentences, wrapped.\n\nSecond paragraph.\n")
         corpus = read_corpus([zh, en])
-        assert [pair.source for pair in corpus.pairs] == ["第一段第一句。第一段第二句。", "第二段。"]
+        assert [pair.source for pair in corpus.pairs] == ["第一段第一句。\n第一段第二句。", "第二段。"]
         assert corpus.pairs[1].source_location.line == 4
         assert corpus.pairs[1].target_location.line == 3
         assert all(pair.granularity is Granularity.PARAGRAPH for pair in corpus.pairs)

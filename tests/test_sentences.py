@@ -167,6 +167,21 @@ class TestAlignCorpus:
         assert all(piece.source and piece.target for piece in pieces)
         assert "".join(piece.source for piece in pieces) == zh
 
+    def test_wrapped_paragraph_gets_line_and_column_of_each_sentence(self, tmp_path):
+        path = tmp_path / "wrapped.txt"
+        path.write_text("推动科技创新。建设2个\n智算集群;支持5G网络建设。\n"
+                        "We will promote innovation in science and technology. Two\n"
+                        "intelligent computing clusters will be built. We will support\n"
+                        "the construction of 5G networks.\n", encoding="utf-8")
+        pieces = align_corpus(read_corpus([path]).pairs)
+        assert [(piece.source, piece.target) for piece in pieces] == [
+            ("推动科技创新。", "We will promote innovation in science and technology."),
+            ("建设2个智算集群;", "Two intelligent computing clusters will be built."),
+            ("支持5G网络建设。", "We will support the construction of 5G networks."),
+        ]
+        assert [str(piece.source_location) for piece in pieces] == [f"{path}:1:1", f"{path}:1:8", f"{path}:2:6"]
+        assert [str(piece.target_location) for piece in pieces] == [f"{path}:3:1", f"{path}:3:55", f"{path}:4:47"]
+
     def test_seed_example(self):
         pieces = align_corpus(read_corpus([SEED]).pairs)
         assert len(pieces) > 10

@@ -177,17 +177,18 @@ def align_corpus(pairs: Sequence[SegmentPair], threshold: float = CONFIDENT_BOUN
 def _split_pair(pair: SegmentPair, threshold: float) -> list[SegmentPair]:
     source_spans, target_spans = split_chinese(pair.source), split_english(pair.target)
     if len(source_spans) <= 1 and len(target_spans) <= 1:
-        return [replace(pair, granularity=Granularity.SEGMENT)]
+        return [replace(pair, source=unwrap(pair.source), target=unwrap(pair.target),
+                        granularity=Granularity.SEGMENT)]
     alignment = _align(pair.source, source_spans, pair.target, target_spans)
     pieces = []
     for (i0, j0), (i1, j1) in alignment.confident_regions(threshold):
         source_span, target_span = _cover(source_spans, i0, i1), _cover(target_spans, j0, j1)
         pieces.append(
             SegmentPair(
-                source=pair.source[source_span.start: source_span.end],
-                target=pair.target[target_span.start: target_span.end],
-                source_location=_shifted(pair.source_location, source_span.start),
-                target_location=_shifted(pair.target_location, target_span.start),
+                source=unwrap(pair.source[source_span.start: source_span.end]),
+                target=unwrap(pair.target[target_span.start: target_span.end]),
+                source_location=_located(pair.source_location, pair.source, source_span.start),
+                target_location=_located(pair.target_location, pair.target, target_span.start),
                 granularity=Granularity.SEGMENT,
                 key=pair.key,
             )
@@ -195,11 +196,40 @@ def _split_pair(pair: SegmentPair, threshold: float) -> list[SegmentPair]:
     return pieces
 
 
-def _shifted(location, offset: int):
-    # Column = 1-based offset of the sentence in the paragraph text (its line when read from one line).
+def _located(location, text: str, offset: int):
+    """Where `offset` of a paragraph's text is, given where the paragraph starts.
+
+    Readers keep the line breaks of wrapped paragraphs, so a sentence on a later line gets that
+    line and its column there; on the first line, the column is the offset + 1.
+    """
     if location.cell:
         return location
+    breaks = text.count("\n", 0, offset)
+    if breaks:
+        line_start = text.rfind("\n", 0, offset) + 1
+        return replace(location, line=location.line + breaks, column=offset - line_start + 1)
     return replace(location, column=(location.column or 1) + offset)
+
+
+_LINE_BREAK_WITH_SPACE = re.compile(r"[ \t]*\n\s*")
+
+
+def unwrap(text: str) -> str:
+    """One line from a wrapped paragraph: breaks between two CJK characters vanish, others become spaces."""
+    if "\n" not in text:
+        return text
+
+    def joiner(match: re.Match) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        return "" if _is_wide(before) and _is_wide(after) else " "
+
+    return _LINE_BREAK_WITH_SPACE.sub(joiner, text).strip()
+
+
+def _is_wide(char: str) -> bool:
+    # CJK characters and full-width punctuation are written without spaces between them.
+    return bool(char) and ord(char) >= 0x2E80
 
 
 def _cover(spans: list[Span], first: int, last: int) -> Span:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Granularity, Location, SegmentPair
-from ._common import Language, cjk_count, join_lines, language_of, read_text, split_lines
+from ._common import Language, cjk_count, language_of, read_text, split_lines
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,9 @@ def _pair_blocks(source: _Block, target: _Block, path: str) -> list[SegmentPair]
         ]
     return [
         SegmentPair(
-            source=join_lines([line.text for line in source.lines], Language.ZH),
-            target=join_lines([line.text for line in target.lines], Language.EN),
+            # Line breaks are kept: sentence alignment uses them for locations, then unwraps.
+            source="\n".join(line.text for line in source.lines),
+            target="\n".join(line.text for line in target.lines),
             source_location=Location(path, source.first_line),
             target_location=Location(path, target.first_line),
             granularity=Granularity.PARAGRAPH,
@@ -128,7 +129,7 @@ def read_parallel(paths: list[Path], options: object = None) -> list[SegmentPair
 
     zh_units, en_units = _line_units(zh_lines), _line_units(en_lines)
     if len(zh_units) != len(en_units):
-        zh_paragraphs, en_paragraphs = _paragraph_units(zh_lines, Language.ZH), _paragraph_units(en_lines, Language.EN)
+        zh_paragraphs, en_paragraphs = _paragraph_units(zh_lines), _paragraph_units(en_lines)
         # Paragraphs only where blank lines separate them: one file-long "paragraph" per side would
         # hide a missing line instead of reporting it.
         if len(zh_paragraphs) == len(en_paragraphs) > 1:
@@ -170,7 +171,7 @@ def _line_units(lines: list[str]) -> list[_Unit]:
     return [_Unit(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
 
 
-def _paragraph_units(lines: list[str], language: Language) -> list[_Unit]:
+def _paragraph_units(lines: list[str]) -> list[_Unit]:
     units: list[_Unit] = []
     current: list[str] = []
     start = 0
@@ -180,7 +181,7 @@ def _paragraph_units(lines: list[str], language: Language) -> list[_Unit]:
                 start = number
             current.append(line.strip())
         elif current:
-            units.append(_Unit(start, join_lines(current, language)))
+            units.append(_Unit(start, "\n".join(current)))  # breaks kept, as in interleaved text
             current = []
     return units
 
