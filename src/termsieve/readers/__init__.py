@@ -3,6 +3,8 @@
 Public API: `read_corpus(paths, format=None, options=None) -> Corpus`, `detect_format(path)`.
 
 Every registered reader is a function `(paths: list[Path], options: ReadOptions) -> list[SegmentPair]`.
+PARAGRAPH pairs keep the line breaks of wrapped text (`sentences.align_corpus` uses them to locate
+each sentence, then unwraps it); SEGMENT pairs are single lines of text.
 Most take one path per call; formats listed in `PATHS_PER_CALL` take more (the parallel text reader
 takes its Chinese and English files together).
 """
