@@ -327,3 +327,17 @@ def test_console_script_reports_malformed_tmx(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 3
     assert f"{path}:4: malformed XML" in result.stderr
+
+
+def test_several_parallel_pairs_and_interleaved_text_together(tmp_path):
+    zh_a = write(tmp_path / "a.zh.txt", "第一章。\n")
+    en_a = write(tmp_path / "a.en.txt", "Chapter one.\n")
+    en_b = write(tmp_path / "b.en.txt", "Chapter two.\n")
+    zh_b = write(tmp_path / "b.zh.txt", "第二章。\n")
+    corpus = read_corpus([zh_a, en_a, FIXTURES / "interleaved.txt", en_b, zh_b])
+    assert [(file.path, file.format) for file in corpus.inputs] == [
+        (str(zh_a), "parallel"), (str(en_a), "parallel"), (str(FIXTURES / "interleaved.txt"), "text"),
+        (str(en_b), "parallel"), (str(zh_b), "parallel"),
+    ]
+    assert [pair.source for pair in corpus.pairs][:1] + [pair.source for pair in corpus.pairs][-1:] == [
+        "第一章。", "第二章。"]

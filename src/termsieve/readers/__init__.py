@@ -71,8 +71,9 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
                 options: ReadOptions | None = None) -> Corpus:
     """Read bilingual files into aligned pairs, in the order given.
 
-    Without `format`, each file's format comes from `detect_format`; two `.txt` files that are
-    each in one language (one Chinese, one English) are read together as parallel text.
+    Without `format`, each file's format comes from `detect_format`; `.txt` files that are each in
+    one language, given one after the other (one Chinese, one English), are read together as
+    parallel text.
     """
     options = options or ReadOptions()
     paths = [Path(path) for path in paths]
@@ -83,7 +84,7 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
         READERS.get(format)  # unknown name -> FormatError listing the known ones
     else:
         formats = [detect_format(path) for path in paths]
-        formats = _parallel_text_pairs(paths, formats)
+        paths, formats = _parallel_text_pairs(paths, formats)
 
     pairs: list[SegmentPair] = []
     inputs: list[InputFile] = []
@@ -104,24 +105,39 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
     return Corpus(pairs=tuple(pairs), inputs=tuple(inputs))
 
 
-def _parallel_text_pairs(paths: list[Path], formats: list[str]) -> list[str]:
-    """Two plain-text files, each monolingual and in different languages, are one parallel pair."""
+def _parallel_text_pairs(paths: list[Path], formats: list[str]) -> tuple[list[Path], list[str]]:
+    """Plain-text files in one language each, next to one in the other language, make parallel pairs.
+
+    Each pair's second file moves right after its first so that they make one call of the reader;
+    text files that pair with nothing stay interleaved text (errors, if any, come from that reader).
+    """
     text_indexes = [index for index, name in enumerate(formats) if name == "text"]
-    if len(text_indexes) != 2:
-        return formats
+    if len(text_indexes) < 2:
+        return paths, formats
     from .text import monolingual_language
 
-    first, second = (paths[index] for index in text_indexes)
-    first_language, second_language = monolingual_language(first), monolingual_language(second)
-    if first_language is None or second_language is None or first_language == second_language:
-        return formats  # each is interleaved text (errors, if any, come from that reader)
-    result = list(formats)
-    # Keep the two files next to each other so that they make one call of the reader.
-    result[text_indexes[0]] = result[text_indexes[1]] = "parallel"
-    if text_indexes[1] != text_indexes[0] + 1:
-        paths.insert(text_indexes[0] + 1, paths.pop(text_indexes[1]))
-        result.insert(text_indexes[0] + 1, result.pop(text_indexes[1]))
-    return result
+    languages = {index: monolingual_language(paths[index]) for index in text_indexes}
+    partner: dict[int, int] = {}
+    position = 0
+    while position < len(text_indexes) - 1:
+        first, second = text_indexes[position], text_indexes[position + 1]
+        if languages[first] and languages[second] and languages[first] != languages[second]:
+            partner[first] = second
+            position += 2
+        else:
+            position += 1
+    ordered_paths: list[Path] = []
+    ordered_formats: list[str] = []
+    for index, path in enumerate(paths):
+        if index in partner.values():
+            continue
+        if index in partner:
+            ordered_paths += [path, paths[partner[index]]]
+            ordered_formats += ["parallel", "parallel"]
+        else:
+            ordered_paths.append(path)
+            ordered_formats.append(formats[index])
+    return ordered_paths, ordered_formats
 
 
 def _head(path: Path) -> bytes:
