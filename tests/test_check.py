@@ -214,6 +214,23 @@ def test_json_output(glossary):
     assert document["summary"]["pairs"] == 1 and document["summary"]["error"] == 1
 
 
+def test_positions_hold_in_every_pair_of_a_batch(glossary):
+    """Renderings are matched in one pass over all targets; word positions must restart per pair."""
+    pairs = [pair("人工智能", "AI", line=1), pair("国内生产总值", "the gdp and then the GDP", line=3),
+             pair("国内生产总值", "gdp, not GDP", line=5), pair("高质量发展", "our high-quality development", line=7)]
+    assert check_pairs(pairs, glossary) == []
+    matches = GlossaryIndex(glossary).target_matches_all([pair.target for pair in pairs])
+    assert [(start, end, rendering.target) for start, end, rendering in matches[1]] == [(5, 6, "GDP")]
+    assert [(start, end, rendering.target) for start, end, rendering in matches[3]] == [
+        (1, 4, "high-quality development"), (2, 4, "quality development")]
+
+
+def test_banned_rendering_overlapping_an_approved_one_still_counts(glossary):
+    pairs = [pair("人工智能", "AI", line=1),
+             pair("高质量发展", "high-quality development, One Belt One Road", line=3)]
+    assert codes(check_pairs(pairs, glossary)) == [(4, "forbidden")]
+
+
 def test_index_is_reusable_and_built_once(glossary):
     index = GlossaryIndex(glossary)
     assert index.source_terms("推进一帶一路") == []  # the index runs on Simplified text; check_pairs converts

@@ -28,9 +28,11 @@ the Simplified text; renderings with a second automaton over the normalized Engl
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Finding, Glossary, Location, SegmentPair, Severity, Status
 from .scripts import to_simplified_all
@@ -49,9 +51,9 @@ RULE_DESCRIPTIONS: Mapping[str, str] = {
     "untranslated": "Chinese text is left in the English target.",
 }
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_WORD_OR_NEWLINE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|\n")
+_APOSTROPHES = ("’", "‘", "´")
 _SHOWN_CHARS = 20
 
 
@@ -91,19 +93,26 @@ def _singular(word: str) -> str:
 
 
 def _normal_word(word: str) -> str:
-    word = _strip_caps_plural(word).lower()
+    if not word.islower():
+        word = _strip_caps_plural(word).lower()
     if word.endswith("'s"):
         word = word[:-2]
     return _singular(word)
 
 
-def english_words(text: str) -> list[str]:
+def english_words(text: str, keep_newlines: bool = False) -> list[str]:
     """Words as written (apostrophes unified); hyphens, quotes and punctuation separate them."""
-    return _WORD.findall(text.translate(_APOSTROPHES))
+    if not text.isascii():
+        # str.replace is much faster than str.translate with a dict table on long texts.
+        for apostrophe in _APOSTROPHES:
+            text = text.replace(apostrophe, "'")
+    return (_WORD_OR_NEWLINE if keep_newlines else _WORD).findall(text.replace("`", "'"))
 
 
 def _strip_caps_plural(word: str) -> str:
     """"AIs" and "NGO's" are plurals/possessives of all-caps words."""
+    if word[-1] != "s":
+        return word
     for ending in ("'s", "s"):
         stem = word[: -len(ending)]
         if word.endswith(ending) and len(stem) >= 2 and stem.isupper():
@@ -112,6 +121,8 @@ def _strip_caps_plural(word: str) -> str:
 
 
 def _is_all_caps(word: str) -> bool:
+    if word.islower():
+        return False
     word = _strip_caps_plural(word)
     return len(word) >= 2 and word.isupper()
 
@@ -119,12 +130,20 @@ def _is_all_caps(word: str) -> bool:
 # --- the glossary as two automata ---
 
 
-@dataclass(frozen=True)
 class _Rendering:
-    term: str  # Simplified source key
-    target: str  # as written in the glossary
-    status: Status
-    caps: tuple[bool, ...]  # per word: must be all-caps in the text too
+    """One glossary rendering as the target automaton reports it (a plain class: made 10^4 times)."""
+
+    __slots__ = ("allowed", "banned", "caps", "length", "needs_caps", "status", "target", "term")
+
+    def __init__(self, term: str, target: str, status: Status, caps: tuple[bool, ...]):
+        self.term = term  # Simplified source key
+        self.target = target  # as written in the glossary
+        self.status = status
+        self.caps = caps  # per word: must be all-caps in the text too
+        self.length = len(caps)
+        self.needs_caps = any(caps)
+        self.allowed = status.is_allowed
+        self.banned = status.is_banned
 
 
 @dataclass(frozen=True)
@@ -133,10 +152,7 @@ class _Term:
     preferred: tuple[str, ...]
     admitted: tuple[str, ...]
     banned: tuple[tuple[str, Status], ...]
-
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        return self.preferred + self.admitted
+    allowed: tuple[str, ...] = ()  # preferred + admitted, in that order
 
     def preferred_hint(self) -> str:
         if self.preferred:
@@ -146,11 +162,8 @@ class _Term:
         return "no approved rendering"
 
 
-@dataclass(frozen=True)
-class _Match:
-    start: int  # word index, half-open
-    end: int
-    rendering: _Rendering
+# A rendering found in the target: (first word index, end word index, rendering).
+_Match = tuple[int, int, _Rendering]
 
 
 class GlossaryIndex:
@@ -175,6 +188,7 @@ class GlossaryIndex:
                 admitted=tuple(by_status[Status.ADMITTED]),
                 banned=tuple((target, status) for status in (Status.FORBIDDEN, Status.DEPRECATED)
                              for target in by_status[status]),
+                allowed=tuple(by_status[Status.PREFERRED] + by_status[Status.ADMITTED]),
             )
             for source, by_status in grouped.items()
         }
@@ -193,12 +207,13 @@ class GlossaryIndex:
         if keyed:
             self._sources.make_automaton()
 
+        self._normal_words = _NormalWords()
         self._targets = ahocorasick.Automaton()
         renderings: dict[str, list[_Rendering]] = defaultdict(list)
         for term in self.terms.values():
             statuses = [(t, Status.PREFERRED) for t in term.preferred] + [(t, Status.ADMITTED) for t in term.admitted]
             for target, status in statuses + list(term.banned):
-                for key, caps in _rendering_keys(target):
+                for key, caps in _rendering_keys(target, self._normal_words):
                     renderings[key].append(_Rendering(term.source, target, status, caps))
         for key, values in renderings.items():
             self._targets.add_word(key, (len(key), tuple(values)))
@@ -218,43 +233,66 @@ class GlossaryIndex:
         return found
 
     def target_matches(self, target: str) -> list[_Match]:
-        if not self.has_targets:
-            return []
-        words = english_words(target)
-        if not words:
-            return []
-        normal = [_normal_word(word) for word in words]
-        haystack = " " + " ".join(normal) + " "
-        starts: dict[int, int] = {}
-        offset = 1
-        for index, word in enumerate(normal):
-            starts[offset] = index
-            offset += len(word) + 1
-        matches: list[_Match] = []
+        """Every glossary rendering in the English text, by word span (nested and overlapping ones too)."""
+        return self.target_matches_all([target])[0]
+
+    def target_matches_all(self, targets: Sequence[str],
+                           present: Sequence[set[str]] | None = None) -> list[list[_Match]]:
+        """`target_matches` of many texts in one pass of the automaton over all of them.
+
+        With `present` (per text, the source terms of its pair), approved renderings of other terms
+        are left out: they matter only as containers of nested matches, which `target_matches` gives.
+        """
+        matches: list[list[_Match]] = [[] for _ in targets]
+        if not self.has_targets or not targets:
+            return matches
+        # One haystack " w1 w2 \n w3 ... ": a newline token between texts, which no key contains.
+        text = "\n".join(target.replace("\n", " ").replace("\r", " ") for target in targets)
+        tokens = english_words(text, keep_newlines=True)
+        haystack = " " + " ".join(map(self._normal_words.__getitem__, tokens)) + " "
+        line_starts = [0]
+        position = haystack.find("\n")
+        while position >= 0:
+            line_starts.append(position + 1)
+            position = haystack.find("\n", position + 1)
+        written: dict[int, list[str]] = {}
         for end, (key_length, renderings) in self._targets.iter(haystack):
-            first = starts.get(end - key_length + 2)  # the key's leading space sits before its first word
-            if first is None:
-                continue
+            start = end - key_length + 1  # the key's leading space
+            line = bisect_right(line_starts, start) - 1
+            # Each text starts on a space, as its keys do: the spaces before the key's own one count
+            # the words before it.
+            first = haystack.count(" ", line_starts[line], start)
             for rendering in renderings:
-                length = len(rendering.caps)
-                written = words[first: first + length]
-                if all(_is_all_caps(word) or not caps for word, caps in zip(written, rendering.caps)):
-                    matches.append(_Match(first, first + length, rendering))
+                if present is not None and rendering.allowed and rendering.term not in present[line]:
+                    continue
+                if rendering.needs_caps:
+                    words = written.get(line)
+                    if words is None:
+                        words = written[line] = english_words(targets[line])
+                    if not all(_is_all_caps(word) or not caps for word, caps in zip(words[first:], rendering.caps)):
+                        continue
+                matches[line].append((first, first + rendering.length, rendering))
         return matches
 
 
-def _rendering_keys(target: str) -> list[tuple[str, tuple[bool, ...]]]:
+class _NormalWords(dict):
+    """Memo of `_normal_word`: texts repeat their words, and a dict lookup is far cheaper."""
+
+    def __missing__(self, word: str) -> str:
+        folded = self[word] = _normal_word(word)
+        return folded
+
+
+def _rendering_keys(target: str, normal: _NormalWords) -> list[tuple[str, tuple[bool, ...]]]:
     words = english_words(target)
     if not words:
         return []
-    caps = tuple(_is_all_caps(word) for word in words)
-    keys = [(" " + " ".join(_normal_word(word) for word in words) + " ", caps)]
+    keys = [(" " + " ".join(map(normal.__getitem__, words)) + " ", tuple(map(_is_all_caps, words)))]
     if "-" in target:
         # "e-commerce" also matches "ecommerce": join the words each hyphen links.
-        joined = english_words(re.sub(r"(?<=\w)-(?=\w)", "", target.translate(_APOSTROPHES)))
+        joined = english_words(re.sub(r"(?<=\w)-(?=\w)", "", target))
         if joined != words:
-            keys.append((" " + " ".join(_normal_word(word) for word in joined) + " ",
-                         tuple(_is_all_caps(word) for word in joined)))
+            keys.append((" " + " ".join(map(normal.__getitem__, joined)) + " ", tuple(map(_is_all_caps, joined))))
     return keys
 
 
@@ -265,8 +303,12 @@ def _rendering_keys(target: str) -> list[tuple[str, tuple[bool, ...]]]:
 class _Usage:
     """Which approved renderings of one term one pair uses."""
 
-    location: Location
+    pair: SegmentPair
     renderings: frozenset[str]
+
+    @property
+    def location(self) -> Location:
+        return _finding_location(self.pair)
 
 
 def check_pairs(pairs: Sequence[SegmentPair], glossary: Glossary | GlossaryIndex,
@@ -282,56 +324,68 @@ def check_pairs(pairs: Sequence[SegmentPair], glossary: Glossary | GlossaryIndex
         if code not in options.ignore:
             findings.append(Finding(location, code, message, options.severity_of(code)))
 
-    for pair, simplified in zip(pairs, simplified_sources):
-        location = _finding_location(pair)
-        untranslated = _untranslated_message(pair)
-        if untranslated:
-            add("untranslated", location, untranslated)
-        if not pair.target.strip():
-            continue
-        terms = index.source_terms(simplified)
-        matches = index.target_matches(pair.target) if (terms or index.has_targets) else []
-        kept = _drop_nested(matches)
-        present = set(terms)
-        banned_terms: set[str] = set()
-        for match in kept:
-            rendering = match.rendering
-            if not rendering.status.is_banned:
+    terms_by_source = index.terms
+    all_terms = [index.source_terms(simplified) for simplified in simplified_sources]
+    all_present = [set(terms) for terms in all_terms]
+    all_matches = index.target_matches_all([pair.target for pair in pairs], all_present)
+    for pair, terms, present, matches in zip(pairs, all_terms, all_present, all_matches):
+        target = pair.target
+        if not target.isascii() or not target.strip():
+            untranslated = _untranslated_message(pair)
+            if untranslated:
+                add("untranslated", _finding_location(pair), untranslated)
+            if not target.strip():
                 continue
-            if rendering.status is Status.DEPRECATED and rendering.term not in present:
+        if not terms and not matches:
+            continue
+        # Approved renderings of the terms in the source, and banned renderings of any term.
+        used: dict[str, list[_Match]] = {}
+        banned: list[_Match] = []
+        for match in matches:
+            rendering = match[2]
+            if rendering.allowed:
+                if rendering.term in present:
+                    used.setdefault(rendering.term, []).append(match)
+            elif rendering.status is not Status.DEPRECATED or rendering.term in present:
+                banned.append(match)
+        banned_terms: set[str] = set()
+        every_match = index.target_matches(target) if banned else matches
+        for match in banned:
+            rendering = match[2]
+            if _is_nested(match, every_match):
                 continue
             banned_terms.add(rendering.term)
-            term = index.terms[rendering.term]
-            add("forbidden", location,
-                f'"{rendering.target}" is {rendering.status.value} for {rendering.term}; {term.preferred_hint()}')
+            add("forbidden", _finding_location(pair),
+                f'"{rendering.target}" is {rendering.status.value} for {rendering.term}; '
+                f"{terms_by_source[rendering.term].preferred_hint()}")
         for source in terms:
-            term = index.terms[source]
+            term = terms_by_source[source]
             if not term.allowed:
                 continue
-            used = frozenset(match.rendering.target for match in matches
-                             if match.rendering.term == source and match.rendering.status.is_allowed)
-            if used:
-                nested_free = frozenset(match.rendering.target for match in kept
-                                        if match.rendering.term == source and match.rendering.status.is_allowed)
-                usages[source].append(_Usage(location, nested_free or used))
+            if source in used:
+                found = used[source]
+                renderings = frozenset(match[2].target for match in found)
+                if len(renderings) > 1:
+                    # "Belt and Road" inside "Belt and Road Initiative" is not a second rendering.
+                    every_match = index.target_matches(target)
+                    renderings = frozenset(match[2].target for match in found
+                                           if not _is_nested(match, every_match)) or renderings
+                usages[source].append(_Usage(pair, renderings))
             elif source not in banned_terms:
                 expected = " or ".join(f'"{target}"' for target in term.allowed)
-                add("missing", location, f"{source} is not rendered as {expected}")
+                add("missing", _finding_location(pair), f"{source} is not rendered as {expected}")
 
     for source, term_usages in usages.items():
         for location, message in _inconsistencies(index.terms[source], term_usages):
             add("inconsistent", location, message)
-    return sorted(findings)
+    return sorted(set(findings))  # a rendering used twice in one pair is one finding
 
 
-def _drop_nested(matches: list[_Match]) -> list[_Match]:
-    """Matches not strictly inside a longer approved match (banned or approved alike)."""
-    allowed = [match for match in matches if match.rendering.status.is_allowed]
-    return [
-        match for match in matches
-        if not any(other.start <= match.start and match.end <= other.end
-                   and other.end - other.start > match.end - match.start for other in allowed)
-    ]
+def _is_nested(match: _Match, matches: list[_Match]) -> bool:
+    """Whether a longer approved rendering found in the same text contains this one."""
+    start, end, _rendering = match
+    return any(other_start <= start and end <= other_end and other_end - other_start > end - start
+               and rendering.allowed for other_start, other_end, rendering in matches)
 
 
 def _inconsistencies(term: _Term, usages: list[_Usage]) -> Iterable[tuple[Location, str]]:
@@ -364,13 +418,21 @@ def _inconsistencies(term: _Term, usages: list[_Usage]) -> Iterable[tuple[Locati
             yield usage.location, f"{term.source} rendered {here} here; renderings in the files checked: {summary}"
 
 
+@lru_cache(maxsize=1)
+def _cjk_runs() -> re.Pattern[str]:
+    # Compiled on first non-ASCII target: the CJK ranges cost milliseconds to compile.
+    return re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+
+
 def _untranslated_message(pair: SegmentPair) -> str:
     if not pair.target.strip():
         if pair.source.strip():
             what = f" for key {pair.key}" if pair.key else ""
             return f"no English translation{what}"
         return ""
-    runs = _CJK_RUN.findall(pair.target)
+    if pair.target.isascii():
+        return ""
+    runs = _cjk_runs().findall(pair.target)
     if not runs:
         return ""
     shown = runs[0] if len(runs[0]) <= _SHOWN_CHARS else runs[0][:_SHOWN_CHARS] + "…"

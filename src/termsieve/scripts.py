@@ -10,19 +10,25 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SEPARATOR = "\n"
 
 
 @lru_cache(maxsize=1)
 def _converter():
-    import opencc
+    # Share the converter the glossary reader already built (building one costs ~15 ms).
+    from .chinese import _t2s
 
-    return opencc.OpenCC("t2s")
+    return _t2s()
+
+
+@lru_cache(maxsize=1)
+def _cjk_pattern() -> re.Pattern[str]:
+    # Compiling a class of CJK ranges costs milliseconds; most texts are ASCII and never need it.
+    return re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    return not text.isascii() and _cjk_pattern().search(text) is not None
 
 
 def to_simplified(text: str) -> str:
@@ -32,7 +38,7 @@ def to_simplified(text: str) -> str:
 
 def to_simplified_all(texts: Sequence[str]) -> list[str]:
     """Simplified forms of many texts, converted in one OpenCC call."""
-    if not any(has_cjk(text) for text in texts):
+    if all(text.isascii() for text in texts):
         return list(texts)
     # Newlines inside a text would shift the split; they never change under t2s, so stand-ins work.
     flattened = [text.replace(_SEPARATOR, " ") for text in texts]
