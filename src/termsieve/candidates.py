@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -53,16 +53,20 @@ class Occurrence(NamedTuple):
     end: int
 
 
-@dataclass
 class _Stats:
-    occurrences: list[Occurrence] = field(default_factory=list)
-    left_neighbours: Counter = field(default_factory=Counter)
-    right_neighbours: Counter = field(default_factory=Counter)
-    left_strength: float = 0.0
-    right_strength: float = 0.0
-    cue_count: int = 0
-    tokens: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
+    # Millions of these exist while a corpus is read: slots and plain lists keep them small.
+    __slots__ = ("cue_count", "left_neighbours", "left_strength", "occurrences", "right_neighbours",
+                 "right_strength", "tags", "tokens")
+
+    def __init__(self) -> None:
+        self.occurrences: list[Occurrence] = []
+        self.left_neighbours: list[str] = []
+        self.right_neighbours: list[str] = []
+        self.left_strength = 0.0
+        self.right_strength = 0.0
+        self.cue_count = 0
+        self.tokens: tuple[str, ...] = ()
+        self.tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,8 +185,8 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
                     entry.tokens = tuple(token.text for token in tokens[i:j + 1]) + ((text[end - 1],) if plus else ())
                     entry.tags = tuple(token.tag for token in tokens[i:j + 1])
                 entry.occurrences.append(Occurrence(unit_index, start, end))
-                entry.left_neighbours[left_key] += 1
-                entry.right_neighbours[following.text if following else ""] += 1
+                entry.left_neighbours.append(left_key)
+                entry.right_neighbours.append(following.text if following else "")
                 entry.left_strength += left[i]
                 entry.right_strength += right[j]
                 if _has_cue(text, start, end, previous, before_previous, following):
@@ -205,8 +209,9 @@ def _zipf(word: str) -> float:
     return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
-def _entropy(counter: Counter) -> float:
-    total = sum(counter.values())
+def _entropy(neighbours: list[str]) -> float:
+    counter = Counter(neighbours)
+    total = len(neighbours)
     return -sum((n / total) * math.log2(n / total) for n in counter.values()) if total else 0.0
 
 

@@ -7,6 +7,7 @@ one character, so offsets in the Simplified text are offsets in the text as writ
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from enum import Enum
@@ -59,16 +60,36 @@ class Token(NamedTuple):
         return self.start + len(self.text)
 
 
+@lru_cache(maxsize=1)
+def _dictionary_tags() -> dict[str, str]:
+    """Word -> part of speech from jieba's dictionary (what jieba.posseg parses at every import)."""
+    import jieba
+
+    from .cache import cached
+
+    dictionary_file = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+    def parse() -> dict[str, str]:
+        tags = {}
+        with open(dictionary_file, encoding="utf-8") as lines:
+            for line in lines:
+                parts = line.split()
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        return tags
+
+    return cached("jieba-tags", [dictionary_file], parse)
+
+
 class _JiebaBackend:
     def __init__(self, user_words: Iterable[str]):
         import jieba
-        import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
         # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.
-        self._tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+        self._tags: dict[str, str] = _dictionary_tags()
         user_words = list(user_words)
         for word in user_words:
             self._tokenizer.add_word(word)
@@ -95,13 +116,13 @@ class _PkusegBackend:
                 "the pkuseg segmenter is not installed; install it with: "
                 "pip install numpy cython wheel && pip install --no-build-isolation pkuseg"
             ) from error
-        import jieba.posseg
+
 
         words = sorted(set(user_words))
         # pkuseg's own tagger downloads its model on first use; the dictionary tags from jieba are
         # enough for term boundaries and ship with it.
         self._model = pkuseg.pkuseg(user_dict=words or "default", postag=False)
-        self._tags: dict[str, str] = {**jieba.posseg.dt.word_tag_tab, **dict.fromkeys(words, "nz")}
+        self._tags: dict[str, str] = {**_dictionary_tags(), **dict.fromkeys(words, "nz")}
 
     def tokens(self, text: str) -> list[Token]:
         result: list[Token] = []

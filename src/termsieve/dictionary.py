@@ -41,6 +41,14 @@ def edition() -> str:
 @lru_cache(maxsize=1)
 def glosses_by_headword() -> dict[str, tuple[str, ...]]:
     """Simplified headword -> every English gloss of every reading, in file order."""
+    from .cache import cached
+
+    path = _data_path()
+    with resources.as_file(path) as real_path:
+        return cached("cedict", [real_path], _parse)
+
+
+def _parse() -> dict[str, tuple[str, ...]]:
     entries: dict[str, list[str]] = {}
     with _data_path().open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:

@@ -1,0 +1,52 @@
+"""A small on-disk cache for data that is slow to parse and never changes between runs.
+
+Entries live in $TERMSIEVE_CACHE_DIR, else $XDG_CACHE_HOME/termsieve, else ~/.cache/termsieve, keyed by
+the source files' paths, sizes and modification times, so an upgraded package rebuilds them. Nothing
+is downloaded: the cache only holds what was built from installed files. Where it cannot be written
+(a read-only home), data is simply built each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from . import __version__
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("TERMSIEVE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "termsieve"
+
+
+def cached(name: str, sources: Sequence[str | os.PathLike], build: Callable[[], T]) -> T:
+    """`build()`'s result, from the cache when the sources have not changed (marshal-able data only)."""
+    fingerprint = hashlib.sha256(__version__.encode())
+    for source in sources:
+        stat = os.stat(source)
+        fingerprint.update(f"{os.fspath(source)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    path = cache_dir() / f"{name}-{fingerprint.hexdigest()[:16]}.marshal"
+    try:
+        with open(path, "rb") as handle:
+            return marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+            marshal.dump(value, handle)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return value

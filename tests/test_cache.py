@@ -1,0 +1,45 @@
+"""The on-disk cache of parsed dictionaries."""
+
+from __future__ import annotations
+
+import os
+
+from termsieve import cache
+
+
+def test_cache_builds_once_and_rebuilds_when_the_source_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERMSIEVE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "source.txt"
+    source.write_text("one", encoding="utf-8")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"word": source.read_text(encoding="utf-8")}
+
+    assert cache.cached("demo", [source], build) == {"word": "one"}
+    assert cache.cached("demo", [source], build) == {"word": "one"}
+    assert len(calls) == 1
+    source.write_text("two!", encoding="utf-8")
+    os.utime(source, ns=(1, 1))
+    assert cache.cached("demo", [source], build) == {"word": "two!"}
+    assert len(calls) == 2
+
+
+def test_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("TERMSIEVE_CACHE_DIR", str(blocker / "cache"))
+    source = tmp_path / "source.txt"
+    source.write_text("x", encoding="utf-8")
+    assert cache.cached("demo", [source], lambda: [1, 2, 3]) == [1, 2, 3]
+
+
+def test_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERMSIEVE_CACHE_DIR", str(tmp_path))
+    source = tmp_path / "source.txt"
+    source.write_text("x", encoding="utf-8")
+    cache.cached("demo", [source], lambda: "first")
+    (entry,) = tmp_path.glob("demo-*.marshal")
+    entry.write_bytes(b"\x00garbage")
+    assert cache.cached("demo", [source], lambda: "rebuilt") == "rebuilt"
