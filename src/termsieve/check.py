@@ -28,7 +28,6 @@ the Simplified text; renderings with a second automaton over the normalized Engl
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -232,6 +231,25 @@ class GlossaryIndex:
                     found.append(source)
         return found
 
+    def source_terms_all(self, simplified_sources: Sequence[str]) -> list[list[str]]:
+        """`source_terms` of many texts in one pass (no glossary form holds a newline)."""
+        found: list[list[str]] = [[] for _ in simplified_sources]
+        if not self.has_sources or not simplified_sources:
+            return found
+        text = "\n".join(source.replace("\n", " ") for source in simplified_sources)
+        line, next_start = 0, len(simplified_sources[0]) + 1
+        starts = iter([len(source) + 1 for source in simplified_sources[1:]] + [len(text) + 2])
+        for end, (_key, sources) in self._sources.iter_long(text):
+            if end >= next_start:
+                while end >= next_start:
+                    line += 1
+                    next_start += next(starts)
+            terms = found[line]
+            for source in sources:
+                if source not in terms:
+                    terms.append(source)
+        return found
+
     def target_matches(self, target: str) -> list[_Match]:
         """Every glossary rendering in the English text, by word span (nested and overlapping ones too)."""
         return self.target_matches_all([target])[0]
@@ -256,14 +274,27 @@ class GlossaryIndex:
             line_starts.append(position + 1)
             position = haystack.find("\n", position + 1)
         written: dict[int, list[str]] = {}
+        count = haystack.count
+        line, line_start = 0, 0
+        line_starts.append(len(haystack) + 1)
+        next_start = line_starts[1]
+        wanted = present[0] if present is not None else None
+        found = matches[0]
+        # The automaton reports matches in the order they end, so texts come one after the other.
         for end, (key_length, renderings) in self._targets.iter(haystack):
             start = end - key_length + 1  # the key's leading space
-            line = bisect_right(line_starts, start) - 1
+            if start >= next_start:
+                while start >= next_start:
+                    line += 1
+                    next_start = line_starts[line + 1]
+                line_start = line_starts[line]
+                wanted = present[line] if present is not None else None
+                found = matches[line]
             # Each text starts on a space, as its keys do: the spaces before the key's own one count
             # the words before it.
-            first = haystack.count(" ", line_starts[line], start)
+            first = count(" ", line_start, start)
             for rendering in renderings:
-                if present is not None and rendering.allowed and rendering.term not in present[line]:
+                if wanted is not None and rendering.allowed and rendering.term not in wanted:
                     continue
                 if rendering.needs_caps:
                     words = written.get(line)
@@ -271,7 +302,7 @@ class GlossaryIndex:
                         words = written[line] = english_words(targets[line])
                     if not all(_is_all_caps(word) or not caps for word, caps in zip(words[first:], rendering.caps)):
                         continue
-                matches[line].append((first, first + rendering.length, rendering))
+                found.append((first, first + rendering.length, rendering))
         return matches
 
 
@@ -325,7 +356,7 @@ def check_pairs(pairs: Sequence[SegmentPair], glossary: Glossary | GlossaryIndex
             findings.append(Finding(location, code, message, options.severity_of(code)))
 
     terms_by_source = index.terms
-    all_terms = [index.source_terms(simplified) for simplified in simplified_sources]
+    all_terms = index.source_terms_all(simplified_sources)
     all_present = [set(terms) for terms in all_terms]
     all_matches = index.target_matches_all([pair.target for pair in pairs], all_present)
     for pair, terms, present, matches in zip(pairs, all_terms, all_present, all_matches):
