@@ -17,6 +17,7 @@ each documented where it is computed:
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -198,9 +199,15 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
 def _general_frequencies() -> dict[str, float]:
     # The frequency table itself, not zipf_frequency(): that would re-tokenize every word with a
     # second jieba dictionary.
+    import wordfreq
     from wordfreq import get_frequency_dict
 
-    return get_frequency_dict("zh", wordlist="best")
+    from .cache import cached
+
+    data_file = os.path.join(os.path.dirname(wordfreq.__file__), "data", "large_zh.msgpack.gz")
+    if not os.path.exists(data_file):
+        return get_frequency_dict("zh", wordlist="best")
+    return cached("wordfreq-zh", [data_file], lambda: get_frequency_dict("zh", wordlist="best"))
 
 
 def _zipf(word: str) -> float:

@@ -40,7 +40,10 @@ _ASSOCIATION_WEIGHT = 0.8
 _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
+_MAX_TRAILING_WORDS = 4
 _SPACES = re.compile(r"\s+")
+_HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
+_DROP_QUOTES = str.maketrans(dict.fromkeys(QUOTES))
 _ADJECTIVE_ENDING = re.compile(r"(?:[^aeiou]ic|[^e]al|ive|ous|ary|ful|less|able|ible|ban|ern)$")
 
 
@@ -77,7 +80,7 @@ def _glosses_of(word: str, lookup: Callable[[str], tuple[str, ...]]) -> tuple[tu
 def _similarity(gloss_stem: str, word_stem: str) -> float:
     if gloss_stem == word_stem:
         return 1.0
-    shorter, longer = sorted((gloss_stem, word_stem), key=len)
+    shorter, longer = (gloss_stem, word_stem) if len(gloss_stem) <= len(word_stem) else (word_stem, gloss_stem)
     if (len(shorter) >= 3 or shorter.isdigit()) and longer.startswith(shorter):
         return 0.85  # industri ~ industrial, 21 ~ 21st
     if min(len(gloss_stem), len(word_stem)) >= 6:  # short words are too close by chance (plan ~ plain)
@@ -317,6 +320,8 @@ class Matcher:
         if not anchors:
             return []
         explained_words = tuple(sorted(j for j, value in explained.items() if value >= 0.5))
+        # Past a few words beyond the last word the term explains, a span only gets worse.
+        last_explained = max(max(anchors), explained_words[-1] if explained_words else 0)
         gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
         chars = [component.chars for component in profile]
         max_words = min(14, 3 + 2 * len(term))
@@ -358,7 +363,7 @@ class Matcher:
             seen_explained = False
             explained_units = 0
             stems: list[str] = []
-            for last in range(first, min(len(words), first + max_words)):
+            for last in range(first, min(len(words), first + max_words, last_explained + _MAX_TRAILING_WORDS + 1)):
                 current = words[last]
                 if current.text in HARD_BREAKS:
                     break
@@ -506,7 +511,8 @@ class Matcher:
             unit = self.units[span.unit]
             words = unit.words
             text = unit.target[words[span.first].start:words[span.last - 1].end]
-            text = _SPACES.sub(" ", "".join(char for char in text if char not in QUOTES)).strip()
+            if _HAS_QUOTE.search(text):
+                text = _SPACES.sub(" ", text.translate(_DROP_QUOTES)).strip()
             sentence_initial = span.first <= unit.first_word
             if sentence_initial and len(text) > 1 and text[0].isupper() and not text[1].isupper():
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
