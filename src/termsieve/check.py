@@ -145,13 +145,18 @@ class _Rendering:
         self.banned = status.is_banned
 
 
-@dataclass(frozen=True)
 class _Term:
-    source: str
-    preferred: tuple[str, ...]
-    admitted: tuple[str, ...]
-    banned: tuple[tuple[str, Status], ...]
-    allowed: tuple[str, ...] = ()  # preferred + admitted, in that order
+    """A glossary term's renderings by status (a plain class: dataclasses cost import time)."""
+
+    __slots__ = ("admitted", "allowed", "banned", "preferred", "source")
+
+    def __init__(self, source: str, preferred: tuple[str, ...], admitted: tuple[str, ...],
+                 banned: tuple[tuple[str, Status], ...]):
+        self.source = source
+        self.preferred = preferred
+        self.admitted = admitted
+        self.banned = banned
+        self.allowed = preferred + admitted
 
     def preferred_hint(self) -> str:
         if self.preferred:
@@ -187,7 +192,6 @@ class GlossaryIndex:
                 admitted=tuple(by_status[Status.ADMITTED]),
                 banned=tuple((target, status) for status in (Status.FORBIDDEN, Status.DEPRECATED)
                              for target in by_status[status]),
-                allowed=tuple(by_status[Status.PREFERRED] + by_status[Status.ADMITTED]),
             )
             for source, by_status in grouped.items()
         }
@@ -330,12 +334,14 @@ def _rendering_keys(target: str, normal: _NormalWords) -> list[tuple[str, tuple[
 # --- checking pairs ---
 
 
-@dataclass(frozen=True)
 class _Usage:
     """Which approved renderings of one term one pair uses."""
 
-    pair: SegmentPair
-    renderings: frozenset[str]
+    __slots__ = ("pair", "renderings")
+
+    def __init__(self, pair: SegmentPair, renderings: frozenset[str]):
+        self.pair = pair
+        self.renderings = renderings
 
     @property
     def location(self) -> Location:

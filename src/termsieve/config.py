@@ -34,11 +34,6 @@ from pathlib import Path
 from .errors import ConfigError
 from .model import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 CONFIG_NAMES = ("termsieve.toml", "pyproject.toml")
 _KNOWN_KEYS = {"glossary", "exclude", "include", "ignore", "severity", "fail-on", "fail_on", "pairs"}
 _CODES = ("missing", "forbidden", "inconsistent", "untranslated")
@@ -212,6 +207,11 @@ def _severity(level: object, what: str, where: str | None) -> Severity:
 
 
 def _read_toml(path: Path) -> dict:
+    # Imported here: `check` without a configuration file does not pay for the TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with path.open("rb") as file:
             return tomllib.load(file)
