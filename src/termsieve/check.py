@@ -593,7 +593,7 @@ def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[s
     from pathlib import Path
 
     from .errors import InputError
-    from .readers import READERS, ReadOptions, read_corpus
+    from .readers import PATHS_PER_CALL, READERS, ReadOptions, read_corpus
 
     pairs: list[SegmentPair] = []
     files: list[str] = []
@@ -604,7 +604,13 @@ def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[s
                 pairs.extend(corpus.pairs)
                 files.extend(item.path for item in corpus.inputs)
             else:
-                pairs.extend(READERS.get(group.format)([Path(path) for path in group.paths], ReadOptions()))
+                reader = READERS.get(group.format)
+                count = PATHS_PER_CALL.get(group.format, 1)
+                if len(group.paths) % count:
+                    raise InputError(f"{group.format} files are read in pairs (Chinese and English); "
+                                     f"got {len(group.paths)}", path=group.paths[-1])
+                for first in range(0, len(group.paths), count):
+                    pairs.extend(reader([Path(path) for path in group.paths[first: first + count]], ReadOptions()))
                 files.extend(group.paths)
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}",
