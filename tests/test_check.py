@@ -231,6 +231,12 @@ def test_banned_rendering_overlapping_an_approved_one_still_counts(glossary):
     assert codes(check_pairs(pairs, glossary)) == [(4, "forbidden")]
 
 
+def test_wrapped_paragraphs_match_across_line_breaks(glossary):
+    pairs = [pair("推进一带\n一路建设", "We advance the Belt\nand Road Initiative"),
+             pair("推进一带\r\n一路建设", "We advance the Silk\nRoad", line=5)]
+    assert codes(check_pairs(pairs, glossary)) == [(6, "missing")]
+
+
 def test_index_is_reusable_and_built_once(glossary):
     index = GlossaryIndex(glossary)
     assert index.source_terms("推进一帶一路") == []  # the index runs on Simplified text; check_pairs converts

@@ -240,7 +240,9 @@ class GlossaryIndex:
         found: list[list[str]] = [[] for _ in simplified_sources]
         if not self.has_sources or not simplified_sources:
             return found
-        text = "\n".join(source.replace("\n", " ") for source in simplified_sources)
+        # Wrapped Chinese lines join without a space: a term may be broken across them.
+        simplified_sources = [source.replace("\r", "").replace("\n", "") for source in simplified_sources]
+        text = "\n".join(simplified_sources)
         line, next_start = 0, len(simplified_sources[0]) + 1
         starts = iter([len(source) + 1 for source in simplified_sources[1:]] + [len(text) + 2])
         for end, (_key, sources) in self._sources.iter_long(text):
