@@ -226,14 +226,7 @@ class GlossaryIndex:
 
     def source_terms(self, simplified_source: str) -> list[str]:
         """Glossary terms in the text, longest leftmost match first (一带一路倡议 hides 一带一路)."""
-        if not self.has_sources:
-            return []
-        found: list[str] = []
-        for _end, (_key, sources) in self._sources.iter_long(simplified_source):
-            for source in sources:
-                if source not in found:
-                    found.append(source)
-        return found
+        return self.source_terms_all([simplified_source])[0]
 
     def source_terms_all(self, simplified_sources: Sequence[str]) -> list[list[str]]:
         """`source_terms` of many texts in one pass (no glossary form holds a newline)."""
