@@ -237,6 +237,16 @@ def test_wrapped_paragraphs_match_across_line_breaks(glossary):
     assert codes(check_pairs(pairs, glossary)) == [(6, "missing")]
 
 
+def test_findings_in_wrapped_paragraphs_point_at_their_line(glossary):
+    wrapped = SegmentPair("一带一路和北京", "China’s policy\nof 北京 and the\nOne Belt, One Road",
+                          Location("doc.txt", 1), Location("doc.txt", 10, 3))
+    findings = check_pairs([wrapped], glossary)
+    assert [(f.code, f.location.line, f.location.column) for f in findings] == [
+        ("untranslated", 11, 1), ("forbidden", 12, 1)]
+    single = SegmentPair("一带一路", "the One Belt, One Road", Location("a.tmx", 3), Location("a.tmx", 4))
+    assert check_pairs([single], glossary)[0].location == Location("a.tmx", 4, 1)
+
+
 def test_index_is_reusable_and_built_once(glossary):
     index = GlossaryIndex(glossary)
     assert index.source_terms("推进一帶一路") == []  # the index runs on Simplified text; check_pairs converts

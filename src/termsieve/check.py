@@ -101,11 +101,15 @@ def _normal_word(word: str) -> str:
 
 def english_words(text: str, keep_newlines: bool = False) -> list[str]:
     """Words as written (apostrophes unified); hyphens, quotes and punctuation separate them."""
+    return (_WORD_OR_NEWLINE if keep_newlines else _WORD).findall(_unify_apostrophes(text))
+
+
+def _unify_apostrophes(text: str) -> str:
     if not text.isascii():
         # str.replace is much faster than str.translate with a dict table on long texts.
         for apostrophe in _APOSTROPHES:
             text = text.replace(apostrophe, "'")
-    return (_WORD_OR_NEWLINE if keep_newlines else _WORD).findall(text.replace("`", "'"))
+    return text.replace("`", "'")
 
 
 def _strip_caps_plural(word: str) -> str:
@@ -363,9 +367,9 @@ def check_pairs(pairs: Sequence[SegmentPair], glossary: Glossary | GlossaryIndex
     for pair, terms, present, matches in zip(pairs, all_terms, all_present, all_matches):
         target = pair.target
         if not target.isascii() or not target.strip():
-            untranslated = _untranslated_message(pair)
+            untranslated, offset = _untranslated(pair)
             if untranslated:
-                add("untranslated", _finding_location(pair), untranslated)
+                add("untranslated", _location_at(pair, offset), untranslated)
             if not target.strip():
                 continue
         if not terms and not matches:
@@ -387,7 +391,7 @@ def check_pairs(pairs: Sequence[SegmentPair], glossary: Glossary | GlossaryIndex
             if _is_nested(match, every_match):
                 continue
             banned_terms.add(rendering.term)
-            add("forbidden", _finding_location(pair),
+            add("forbidden", _location_at(pair, _word_offset(target, match[0])),
                 f'"{rendering.target}" is {rendering.status.value} for {rendering.term}; '
                 f"{terms_by_source[rendering.term].preferred_hint()}")
         for source in terms:
@@ -456,20 +460,38 @@ def _cjk_runs() -> re.Pattern[str]:
     return re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 
 
-def _untranslated_message(pair: SegmentPair) -> str:
+def _untranslated(pair: SegmentPair) -> tuple[str, int]:
+    """The `untranslated` message for a pair ("" when fine), and where in the target it starts."""
     if not pair.target.strip():
         if pair.source.strip():
             what = f" for key {pair.key}" if pair.key else ""
-            return f"no English translation{what}"
-        return ""
+            return f"no English translation{what}", 0
+        return "", 0
     if pair.target.isascii():
-        return ""
-    runs = _cjk_runs().findall(pair.target)
+        return "", 0
+    runs = list(_cjk_runs().finditer(pair.target))
     if not runs:
-        return ""
-    shown = runs[0] if len(runs[0]) <= _SHOWN_CHARS else runs[0][:_SHOWN_CHARS] + "…"
+        return "", 0
+    first = runs[0].group()
+    shown = first if len(first) <= _SHOWN_CHARS else first[:_SHOWN_CHARS] + "…"
     more = f" (and {len(runs) - 1} more)" if len(runs) > 1 else ""
-    return f'Chinese text left in the target: "{shown}"{more}'
+    return f'Chinese text left in the target: "{shown}"{more}', runs[0].start()
+
+
+def _location_at(pair: SegmentPair, offset: int) -> Location:
+    """The finding location of a pair, moved down to the line of `offset` in a wrapped paragraph."""
+    location = _finding_location(pair)
+    lines_before = pair.target.count("\n", 0, offset)
+    if location.cell or not lines_before:
+        return location
+    return Location(location.path, location.line + lines_before, 1)
+
+
+def _word_offset(text: str, word_index: int) -> int:
+    for position, found in enumerate(_WORD.finditer(_unify_apostrophes(text))):
+        if position == word_index:
+            return found.start()
+    return 0
 
 
 def _finding_location(pair: SegmentPair) -> Location:
