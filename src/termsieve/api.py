@@ -181,17 +181,18 @@ def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOpt
     # Occurrences are found by string search, so the segmenter only splits each term into the words
     # whose glosses are looked up.
     segmenter = get_segmenter(options.segmenter)
+    matcher = Matcher(prepared.units, dictionary.lookup)
     terms = []
     for term in wanted:
         simplified = to_simplified(term)
         occurrences = tuple(
             (unit, match.start(), match.end())
-            for unit, text in enumerate(prepared.simplified)
-            for match in re.finditer(re.escape(simplified), text)
+            for unit in sorted(matcher.units_with_text(simplified))
+            for match in re.finditer(re.escape(simplified), prepared.simplified[unit])
         )
         terms.append(_Term(simplified, tuple(segmenter.words(simplified)) or (simplified,), occurrences, 1.0,
                            given=term))
-    results = _match(prepared, Matcher(prepared.units, dictionary.lookup), terms, progress)
+    results = _match(prepared, matcher, terms, progress)
     return Extraction(
         terms=tuple(results),
         inputs=corpus.inputs,

@@ -41,6 +41,7 @@ _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
 _MAX_TRAILING_WORDS = 4
+_HIT_CACHE_ENTRIES = 20_000
 _SPACES = re.compile(r"\s+")
 _HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
 _DROP_QUOTES = str.maketrans(dict.fromkeys(QUOTES))
@@ -109,7 +110,7 @@ class TermOccurrence:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpanScore:
     key: tuple[str, ...]
     unit: int
@@ -268,6 +269,8 @@ class Matcher:
                     if value:
                         hits.extend((j, g, s, value * weight) for j in indices)
         result = tuple(hits)
+        if len(self._hit_cache) >= _HIT_CACHE_ENTRIES:
+            self._hit_cache.clear()  # bounds memory on large corpora; entries are cheap to rebuild
         self._hit_cache[key] = result
         return result
 
