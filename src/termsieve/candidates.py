@@ -264,6 +264,8 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
 
 
         value = 0.3 * left + 0.3 * right + 0.1 * head_is_nominal
+        if not head_is_nominal and len(entry.tokens) > 1 and len(entry.tokens[-1]) == 1:
+            value -= 0.2  # a term may end on a verbal noun (生物制造), hardly on a one-character verb (今年是)
         value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion
         if frequency >= 2:
             value += min(0.2, 0.05 * c_value)

@@ -365,6 +365,8 @@ class Matcher:
             trailing_unexplained = 0  # ... after the last explained one so far
             seen_explained = False
             explained_units = 0
+            compound_improves = False
+            compound_head = first
             stems: list[str] = []
             for last in range(first, min(len(words), first + max_words, last_explained + _MAX_TRAILING_WORDS + 1)):
                 current = words[last]
@@ -379,17 +381,8 @@ class Matcher:
                     function_inside += current.text[0].isalnum()
                     continue
                 if not current.joined_to_previous:
-                    content += 1
-                    value_here = compound_value.get(last, 0.0)
-                    if value_here >= 0.5:
-                        explained_sum += value_here
-                        explained_units += 1
-                        seen_explained = True
-                        trailing_unexplained = 0
-                    elif seen_explained:
-                        trailing_unexplained += 1
-                    else:
-                        leading_unexplained += 1
+                    compound_improves = False
+                    compound_head = last
                 for c, g, s_index, value in hits_at.get(last, ()):
                     old = best_stem.get((c, g, s_index), 0.0)
                     if value > old:
@@ -399,8 +392,21 @@ class Matcher:
                         ratio = total / gloss_sizes[c][g]
                         if ratio > coverage[c]:
                             coverage[c] = ratio
+                            compound_improves = True
                 if last + 1 < len(words) and words[last + 1].joined_to_previous:
-                    continue  # never cut a hyphenated compound
+                    continue  # a hyphenated compound counts once, at its end, and is never cut
+                # A word counts as explained only when it renders something the span had not yet
+                # rendered: a second "exchange rate" further on explains nothing new.
+                content += 1
+                if compound_improves:
+                    explained_sum += compound_value.get(compound_head, 0.0)
+                    explained_units += 1
+                    seen_explained = True
+                    trailing_unexplained = 0
+                elif seen_explained:
+                    trailing_unexplained += 1
+                else:
+                    leading_unexplained += 1
                 covered = 0.0
                 fill_capacity = 0.0
                 for weight, value, per_char in zip(chars, coverage, fill_capacity_per_char):
