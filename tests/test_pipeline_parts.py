@@ -152,3 +152,18 @@ def test_sentence_initial_capital_is_not_part_of_the_term():
 def test_no_english_means_no_target(term):
     matcher, units = _matcher([(f"发展{term}", "Nothing related here at all.")])
     assert _best(matcher, units, term, (term[:2], term[2:])).best is None
+
+
+def test_pkuseg_backend_or_a_clear_install_hint():
+    from termsieve.errors import MissingDependencyError
+
+    try:
+        import pkuseg  # noqa: F401
+    except ImportError:
+        with pytest.raises(MissingDependencyError, match="pip install"):
+            get_segmenter("pkuseg")
+        return
+    text = "推动科技创新和产业创新融合发展"
+    tokens = get_segmenter("pkuseg").tokens(text)
+    assert "".join(token.text for token in tokens) == text
+    assert any(token.tag == "c" for token in tokens if token.text == "和")
