@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 
 from ..errors import GlossaryError
-from ..glossary import check_unique, make_entry, parse_status, sort_glossary, split_list, write_text_atomic
+from ..glossary import check_unique, row_to_entry, sort_glossary, write_text_atomic
 from ..model import Glossary, Status
 
 CSV_COLUMNS = ("zh-CN", "en-US", "Status", "Note", "Variants", "Reference", "Date")
@@ -39,6 +39,11 @@ def write_csv_glossary(glossary: Glossary, path: str | Path, *, include_rejected
             entry.date,
         ])
     write_text_atomic(path, "\ufeff" + buffer.getvalue())
+
+
+# CAT-tool column -> native glossary column, so rows are validated by the one native row reader.
+_NATIVE_NAMES = {"zh-CN": "source", "en-US": "target", "Variants": "variants", "Status": "status", "Note": "note",
+                 "Reference": "reference", "Date": "date"}
 
 
 def read_csv_glossary(path: str | Path) -> Glossary:
@@ -70,22 +75,8 @@ def read_csv_glossary(path: str | Path) -> Glossary:
                 continue
             if len(row) > len(names):
                 raise GlossaryError(f"{len(row)} fields but the header has {len(names)}", path=path_text, line=line)
-            cells = {known[name]: value for name, value in zip(names, row) if name}
-            status = parse_status(cells.get("Status", ""), path=path_text, line=line)
-            entries.append((
-                make_entry(
-                    cells.get("zh-CN", ""),
-                    split_list(cells.get("en-US", "")),
-                    status,
-                    variants=split_list(cells.get("Variants", "")),
-                    note=cells.get("Note", ""),
-                    reference=cells.get("Reference", ""),
-                    date=cells.get("Date", ""),
-                    path=path_text,
-                    line=line,
-                ),
-                line,
-            ))
+            cells = {_NATIVE_NAMES[known[name]]: value for name, value in zip(names, row) if name}
+            entries.append((row_to_entry(cells, path=path_text, line=line), line))
     except csv.Error as error:
         raise GlossaryError(f"malformed CSV: {error}", path=path_text, line=reader.line_num) from None
     return check_unique(entries, path_text)
