@@ -6,7 +6,6 @@ one character, so offsets in the Simplified text are offsets in the text as writ
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -85,7 +84,7 @@ class _JiebaBackend:
     def __init__(self, user_words: Iterable[str]):
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        jieba.setLogLevel(30)  # logging.WARNING, without importing logging on the check path
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
         # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -250,6 +249,8 @@ def write_atomic(path: str | Path, write: Callable, suffix: str = "") -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise FormatError("output directory does not exist", path=str(directory))
+    import tempfile  # only writers need it; keeps `termsieve check` start-up light
+
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or ".tmp", dir=directory)
     try:
         with os.fdopen(descriptor, "wb") as handle:

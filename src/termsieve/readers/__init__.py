@@ -11,7 +11,6 @@ takes its Chinese and English files together).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +148,8 @@ def _head(path: Path) -> bytes:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # lazily: `termsieve check` reads files but never hashes them
+
     digest = hashlib.sha256()
     with path.open("rb") as file:
         for chunk in iter(lambda: file.read(1 << 16), b""):
