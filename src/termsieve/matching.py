@@ -37,6 +37,7 @@ _FUNCTION_WORD_COST = 0.25
 _MIN_ASSOCIATION_UNITS = 3
 _MIN_ASSOCIATION_DICE = 0.5
 _ASSOCIATION_WEIGHT = 0.8
+_ASSOCIATION_TIE = 0.8
 _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
@@ -204,8 +205,13 @@ class Matcher:
             dice = 2 * count / (len(units) + len(self._units_with_stem[word_stem]))
             if dice >= _MIN_ASSOCIATION_DICE:
                 scored.append((dice, word_stem))
+        if not scored:
+            return ()
         scored.sort(reverse=True)
-        return tuple((word_stem,) for _, word_stem in scored[:3])
+        # Words that keep company with it about equally often render it together (一带: belt, road,
+        # initiative): one gloss of them all, so that no single one of them passes for the whole.
+        best = scored[0][0]
+        return (tuple(word_stem for dice, word_stem in scored[:3] if dice >= _ASSOCIATION_TIE * best),)
 
     # --- dictionary profiles -------------------------------------------------------------------
 
@@ -378,7 +384,9 @@ class Matcher:
                 if current.text[0].isalnum():
                     stems.append(current.stem)
                 if not current.is_content:
-                    function_inside += current.text[0].isalnum()
+                    # Function words inside a rendering cost a little, commas more: a term's English
+                    # seldom runs across one (delegate more powers, | improve regulation).
+                    function_inside += 1 if current.text[0].isalnum() else 2 if current.text == "," else 0
                     continue
                 if not current.joined_to_previous:
                     compound_improves = False
