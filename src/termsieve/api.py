@@ -111,7 +111,9 @@ def _prepare(corpus: Corpus, progress: bool) -> _Prepared:
 
     pairs = [pair for pair in align_corpus(corpus.pairs) if has_cjk(pair.source)]
     simplified = [to_simplified(pair.source) for pair in pairs]
-    units = [make_unit(text, pair.target, tokenize(pair.target))
+    english_words: dict[str, list] = {}  # repeated sentences (translation memories) are tokenized once
+    units = [make_unit(text, pair.target, english_words.get(pair.target) or
+                       english_words.setdefault(pair.target, tokenize(pair.target)))
              for text, pair in zip(simplified, _progress(pairs, progress, "English"))]
     return _Prepared(pairs, simplified, units)
 
@@ -132,7 +134,9 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
     options = options or ExtractOptions()
     prepared = _prepare(corpus, progress)
     segmenter = get_segmenter(options.segmenter, options.user_words)
-    units = [(text, segmenter.tokens(text)) for text in _progress(prepared.simplified, progress, "Segmenting")]
+    segmented: dict[str, list] = {}  # repeated sentences are segmented once
+    units = [(text, segmented.get(text) or segmented.setdefault(text, segmenter.tokens(text)))
+             for text in _progress(prepared.simplified, progress, "Segmenting")]
     glosses = dictionary.glosses_by_headword()
     found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
     matcher = Matcher(prepared.units, dictionary.lookup)

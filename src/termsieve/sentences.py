@@ -166,23 +166,37 @@ def align_corpus(pairs: Sequence[SegmentPair], threshold: float = CONFIDENT_BOUN
     A paragraph pair is split only at sentence boundaries whose posterior is at least `threshold`.
     """
     result: list[SegmentPair] = []
+    # Repeated paragraphs (boilerplate, translation memories) are aligned once.
+    regions_seen: dict[tuple[str, str], list[tuple[Span, Span]] | None] = {}
     for pair in pairs:
         if pair.granularity is not Granularity.PARAGRAPH:
             result.append(pair)
             continue
-        result.extend(_split_pair(pair, threshold))
+        key = (pair.source, pair.target)
+        if key not in regions_seen:
+            regions_seen[key] = _regions(pair, threshold)
+        result.extend(_split_pair(pair, regions_seen[key]))
     return result
 
 
-def _split_pair(pair: SegmentPair, threshold: float) -> list[SegmentPair]:
+def _regions(pair: SegmentPair, threshold: float) -> list[tuple[Span, Span]] | None:
+    """The (source, target) spans a paragraph pair splits into; None when it has one sentence a side."""
     source_spans, target_spans = split_chinese(pair.source), split_english(pair.target)
     if len(source_spans) <= 1 and len(target_spans) <= 1:
+        return None
+    alignment = _align(pair.source, source_spans, pair.target, target_spans)
+    return [
+        (_cover(source_spans, i0, i1), _cover(target_spans, j0, j1))
+        for (i0, j0), (i1, j1) in alignment.confident_regions(threshold)
+    ]
+
+
+def _split_pair(pair: SegmentPair, regions: list[tuple[Span, Span]] | None) -> list[SegmentPair]:
+    if regions is None:
         return [replace(pair, source=unwrap(pair.source), target=unwrap(pair.target),
                         granularity=Granularity.SEGMENT)]
-    alignment = _align(pair.source, source_spans, pair.target, target_spans)
     pieces = []
-    for (i0, j0), (i1, j1) in alignment.confident_regions(threshold):
-        source_span, target_span = _cover(source_spans, i0, i1), _cover(target_spans, j0, j1)
+    for source_span, target_span in regions:
         pieces.append(
             SegmentPair(
                 source=unwrap(pair.source[source_span.start: source_span.end]),
