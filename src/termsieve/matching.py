@@ -42,6 +42,7 @@ _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
 _MAX_TRAILING_WORDS = 4
+_POSITION_WEIGHT = 0.05
 _HIT_CACHE_ENTRIES = 200_000
 _SPACES = re.compile(r"\s+")
 _HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
@@ -328,6 +329,8 @@ class Matcher:
         anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
         if not anchors:
             return []
+        middle_zh = (occurrence.start + occurrence.end) / (2 * max(1, len(unit.simplified)))
+        target_length = max(1, len(unit.target))
         explained_words = tuple(sorted(j for j, value in explained.items() if value >= 0.5))
         # Past a few words beyond the last word the term explains, a span only gets worse.
         last_explained = max(max(anchors), explained_words[-1] if explained_words else 0)
@@ -447,6 +450,9 @@ class Matcher:
                     # An English noun phrase ends on its noun: a span that stops on an adjective with
                     # more words after it (strategic | importance, urban | areas) is cut short.
                     value *= _CUT_SHORT_PENALTY
+                # Position prior: sentences tend to keep their order of ideas across the translation.
+                middle_en = (words[first].start + current.end) / (2 * target_length)
+                value *= 1 - _POSITION_WEIGHT * abs(middle_zh - middle_en)
                 if value > 0.05:
                     results.append(SpanScore(tuple(stems), occurrence.unit, first, last + 1, min(1.0, value),
                                              explained_words))
