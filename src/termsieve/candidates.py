@@ -303,9 +303,3 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         )
     candidates.sort(key=lambda candidate: (-candidate.termhood, -candidate.frequency, candidate.simplified))
     return candidates
-
-
-def extract_candidates(units: Sequence[tuple[str, list[Token]]], is_lexicalized, min_termhood: float
-                       ) -> list[Candidate]:
-    return [candidate for candidate in score(collect(units), is_lexicalized)
-            if candidate.termhood >= min_termhood]

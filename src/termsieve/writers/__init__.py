@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dictionary import CREDIT
 from ..model import Extraction, Glossary, GlossaryEntry, Status, TermResult
 from ..registry import Registry
 
-CC_CEDICT_CREDIT = "CC-CEDICT, CC BY-SA 4.0, https://cc-cedict.org/"
+CC_CEDICT_CREDIT = CREDIT  # one wording of the credit, kept where the dictionary is read
 MAX_ALTERNATIVES = 3
 
 # Columns of the flat term lists (TSV, CSV) and keys of each JSON term; a contract for scripts.
