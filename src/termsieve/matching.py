@@ -38,6 +38,9 @@ _MIN_ASSOCIATION_UNITS = 3
 _MIN_ASSOCIATION_DICE = 0.5
 _ASSOCIATION_WEIGHT = 0.8
 _ASSOCIATION_TIE = 0.8
+_MAX_EXTENSION_WORDS = 2
+_EXTENSION_MIN_SHARE = 0.8
+_EXTENSION_MIN_VALUE = 0.6
 _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
@@ -511,6 +514,8 @@ class Matcher:
                 value = 0.7 * value + 0.3 * dice
             ranked.append((value, key))
         ranked.sort(key=lambda item: (-item[0], len(item[1])))
+        if len(term_units) >= 2:
+            ranked = self._extend_collocation(ranked, term_units)
         equivalents: list[Equivalent] = []
         seen_text: set[str] = set()
         for value, key in ranked:
@@ -528,6 +533,30 @@ class Matcher:
             chosen_spans[index] = (words[span.first].start, words[span.last - 1].end)
         return TermMatch(best, tuple(equivalents[1:]), chosen_spans)
 
+    def _extend_collocation(self, ranked: list[tuple[float, tuple[str, ...]]], term_units: frozenset[int]
+                            ) -> list[tuple[float, tuple[str, ...]]]:
+        """Prefer a longer span that goes with the term as faithfully as the best one does.
+
+        Translators add head nouns no dictionary explains (十二五: Twelfth Five-Year | Plan); when the
+        longer span recurs with the term nearly wherever the best span does, it is the rendering.
+        """
+        best_value, best_key = ranked[0]
+        best_together = len(self.units_containing(best_key) & term_units)
+        choice = None
+        for value, key in ranked[1:]:
+            extra = len(key) - len(best_key)
+            if not 0 < extra <= _MAX_EXTENSION_WORDS or not _contains(key, best_key):
+                continue
+            if value < _EXTENSION_MIN_VALUE * best_value:
+                continue
+            together = len(self.units_containing(key) & term_units)
+            faithful = together >= 2 and together >= _EXTENSION_MIN_SHARE * best_together
+            if faithful and (choice is None or len(key) > len(choice[1])):
+                choice = (value, key)
+        if choice is None:
+            return ranked
+        return [(best_value, choice[1])] + [item for item in ranked if item[1] != choice[1]]
+
     def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
         counts: dict[str, int] = defaultdict(int)
         for span in by_occurrence.values():
@@ -541,6 +570,10 @@ class Matcher:
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
             counts[text] += 1
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    return any(longer[i:i + len(shorter)] == shorter for i in range(len(longer) - len(shorter) + 1))
 
 
 def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
