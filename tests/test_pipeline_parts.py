@@ -167,3 +167,27 @@ def test_pkuseg_backend_or_a_clear_install_hint():
     tokens = get_segmenter("pkuseg").tokens(text)
     assert "".join(token.text for token in tokens) == text
     assert any(token.tag == "c" for token in tokens if token.text == "和")
+
+
+def test_recurring_rendering_keeps_the_head_noun_translators_add():
+    # 数字经济 is "digital economy" in the dictionary; these translators always write "... sector".
+    pairs = [
+        ("发展数字经济", "We will develop the digital economy sector."),
+        ("数字经济规模扩大", "The digital economy sector grew."),
+        ("支持数字经济", "We will support the digital economy sector in every city."),
+        ("发展服务业", "We will develop the services sector."),
+        ("扩大制造业", "The manufacturing sector grew."),
+    ]
+    matcher, units = _matcher(pairs)
+    match = _best_with_units(matcher, units, "数字经济", ("数字", "经济"))
+    assert match.best.target == "digital economy sector"
+    assert "digital economy" in [alternative.target for alternative in match.alternatives]
+
+
+def _best_with_units(matcher, units, term, components):
+    occurrences = [
+        TermOccurrence(index, unit.simplified.index(term), unit.simplified.index(term) + len(term))
+        for index, unit in enumerate(units) if term in unit.simplified
+    ]
+    spans = [matcher.occurrence_spans(components, term, occurrence) for occurrence in occurrences]
+    return matcher.choose(occurrences, spans, frozenset(occurrence.unit for occurrence in occurrences))
