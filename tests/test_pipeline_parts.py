@@ -179,15 +179,7 @@ def test_recurring_rendering_keeps_the_head_noun_translators_add():
         ("扩大制造业", "The manufacturing sector grew."),
     ]
     matcher, units = _matcher(pairs)
-    match = _best_with_units(matcher, units, "数字经济", ("数字", "经济"))
+    match = _best(matcher, units, "数字经济", ("数字", "经济"))
     assert match.best.target == "digital economy sector"
     assert "digital economy" in [alternative.target for alternative in match.alternatives]
 
-
-def _best_with_units(matcher, units, term, components):
-    occurrences = [
-        TermOccurrence(index, unit.simplified.index(term), unit.simplified.index(term) + len(term))
-        for index, unit in enumerate(units) if term in unit.simplified
-    ]
-    spans = [matcher.occurrence_spans(components, term, occurrence) for occurrence in occurrences]
-    return matcher.choose(occurrences, spans, frozenset(occurrence.unit for occurrence in occurrences))

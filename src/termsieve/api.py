@@ -74,11 +74,9 @@ def read(paths: Sequence[str | Path], format: str | None = None, *, source_colum
 
 def read_term_list(path: str | Path) -> list[str]:
     """Source terms, one per line; blank lines and `#` comments are ignored."""
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", path=str(path), line=line) from None
+    from .readers._common import decode, read_bytes
+
+    text = decode(read_bytes(Path(path)), Path(path))
     terms = []
     for line in text.splitlines():
         term = line.split("#", 1)[0].strip()

@@ -302,14 +302,18 @@ def format_native_tsv(glossary: Glossary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_native_tsv(path: str | Path) -> Glossary:
-    path_text = str(path)
+def read_utf8(path: str | Path) -> str:
+    """A glossary file's text (UTF-8, BOM allowed); undecodable bytes are an error at their line."""
+    data = Path(path).read_bytes()
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
-        raise GlossaryError("not UTF-8 text", path=path_text, line=line) from None
-    return parse_native_tsv(text, path_text)
+        line = data[: error.start].count(b"\n") + 1
+        raise GlossaryError("not UTF-8 text", path=str(path), line=line) from None
+
+
+def read_native_tsv(path: str | Path) -> Glossary:
+    return parse_native_tsv(read_utf8(path), str(path))
 
 
 def parse_native_tsv(text: str, path: str | None = None) -> Glossary:

@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 
 from ..errors import GlossaryError
-from ..glossary import check_unique, row_to_entry, sort_glossary, write_text_atomic
+from ..glossary import check_unique, read_utf8, row_to_entry, sort_glossary, write_text_atomic
 from ..model import Glossary, Status
 
 CSV_COLUMNS = ("zh-CN", "en-US", "Status", "Note", "Variants", "Reference", "Date")
@@ -49,11 +49,7 @@ _NATIVE_NAMES = {"zh-CN": "source", "en-US": "target", "Variants": "variants", "
 def read_csv_glossary(path: str | Path) -> Glossary:
     """Read the layout above; the header is matched by name, case-insensitively, in any order."""
     path_text = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
-        raise GlossaryError("not UTF-8 text", path=path_text, line=line) from None
+    text = read_utf8(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
