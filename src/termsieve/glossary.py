@@ -26,7 +26,7 @@ _STATUS_ORDER = {status: index for index, status in enumerate(Status)}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Glossary formats by extension. The non-native ones live beside their writers in termsieve.writers.
-GLOSSARY_READERS = Registry("glossary")
+GLOSSARY_READERS = Registry("glossary", option=None)
 GLOSSARY_READERS.register("tsv", "termsieve.glossary:read_native_tsv", [".tsv"])
 GLOSSARY_READERS.register("tbx", "termsieve.writers.tbx:read_tbx_glossary", [".tbx"])
 GLOSSARY_READERS.register("tbx2", "termsieve.writers.tbx:read_tbx_glossary")

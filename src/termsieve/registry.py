@@ -15,8 +15,9 @@ from .errors import FormatError
 
 
 class Registry:
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, option: str | None = "--format"):
         self.kind = kind
+        self.option = option  # the CLI option that names a format, for error messages; None if there is none
         self._targets: dict[str, str] = {}
         self._extensions: dict[str, str] = {}
 
@@ -45,8 +46,8 @@ class Registry:
         for extension in sorted(self._extensions, key=len, reverse=True):
             if name.endswith(extension):
                 return self._extensions[extension]
-        raise FormatError(
-            f"cannot tell the {self.kind} format from the file name; use --format with one of: "
-            f"{', '.join(self.names())}",
-            path=str(path),
-        )
+        if self.option:
+            advice = f"use {self.option} with one of: {', '.join(self.names())}"
+        else:
+            advice = f"name it with one of: {', '.join(sorted(self._extensions))}"
+        raise FormatError(f"cannot tell the {self.kind} format from the file name; {advice}", path=str(path))

@@ -26,7 +26,7 @@ class ReadOptions:
     target_column: str | None = None  # header of the English column
 
 
-READERS = Registry("input")
+READERS = Registry("input", option="--format (extract) or --input-format (check)")
 
 # How many paths one call of a reader takes; 1 unless listed. A paired format (a Chinese and an
 # English file read together) adds itself here next to its registration.

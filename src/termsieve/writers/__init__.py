@@ -32,7 +32,7 @@ EXTRACTION_COLUMNS = (
     "glossary_target",
 )
 
-WRITERS = Registry("output")
+WRITERS = Registry("output", option=None)
 WRITERS.register("tsv", "termsieve.writers.tables:write_tsv", [".tsv"])
 WRITERS.register("csv", "termsieve.writers.tables:write_csv", [".csv"])
 WRITERS.register("json", "termsieve.writers.tables:write_json", [".json"])
