@@ -269,12 +269,16 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion
         if frequency >= 2:
             value += min(0.2, 0.05 * c_value)
-        if starts_with_verb:
+        if starts_with_verb or entry.tags[0] == "vn":
             # A verb opening the string usually governs the term rather than belonging to it, the
-            # more so when what follows it stands as a term of its own (打造 | 国家数据管理中心).
+            # more so when what follows it stands as a term of its own (打造 | 国家数据管理中心). A verbal
+            # noun (发展, 建设) is often a modifier (发展规划), so it is suspect only in that case.
             rest = "".join(entry.tokens[1:])
             rest_stands = rest in stats and (len(entry.tokens) > 2 or 0 < _zipf(rest) < 4.0)
-            value -= (0.45 if rest_stands else 0.2) - 0.1 * cue
+            if starts_with_verb:
+                value -= (0.45 if rest_stands else 0.2) - 0.1 * cue
+            elif rest_stands:
+                value -= 0.3 - 0.1 * cue
         value -= 0.15 * inner_verbs + 0.3 * inner_numerals
         if len(entry.tokens) > 4:
             value -= 0.1 * (len(entry.tokens) - 4) * (1 - cue)
