@@ -43,3 +43,12 @@ def test_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     (entry,) = tmp_path.glob("demo-*.marshal")
     entry.write_bytes(b"\x00garbage")
     assert cache.cached("demo", [source], lambda: "rebuilt") == "rebuilt"
+
+
+def test_old_entries_of_a_name_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERMSIEVE_CACHE_DIR", str(tmp_path / "cache"))
+    for index in range(5):
+        source = tmp_path / f"source-{index}.txt"  # another installation: another path, another key
+        source.write_text("x", encoding="utf-8")
+        cache.cached("demo", [source], lambda index=index: index)
+    assert len(list((tmp_path / "cache").glob("demo-*.marshal"))) == 3

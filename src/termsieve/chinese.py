@@ -80,13 +80,28 @@ def _dictionary_tags() -> dict[str, str]:
     return cached("jieba-tags", [dictionary_file], parse)
 
 
+def _loaded_tokenizer(jieba):
+    """A jieba tokenizer with its prefix dictionary from termsieve's cache (jieba's own loads slower)."""
+    from .cache import cached
+
+    tokenizer = jieba.Tokenizer()
+    try:
+        dictionary_file = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+        frequencies, total = cached(
+            "jieba-prefix", [dictionary_file], lambda: list(tokenizer.gen_pfdict(tokenizer.get_dict_file()))
+        )
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = frequencies, total, True
+    except (AttributeError, OSError, TypeError, ValueError):
+        tokenizer.initialize()  # a jieba whose internals differ: let it load itself
+    return tokenizer
+
+
 class _JiebaBackend:
     def __init__(self, user_words: Iterable[str]):
         import jieba
 
         jieba.setLogLevel(30)  # logging.WARNING, without importing logging on the check path
-        self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.initialize()
+        self._tokenizer = _loaded_tokenizer(jieba)
         # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.
         self._tags: dict[str, str] = _dictionary_tags()
         user_words = list(user_words)
