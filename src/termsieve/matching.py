@@ -82,7 +82,7 @@ def _glosses_of(word: str, lookup: Callable[[str], tuple[str, ...]]) -> tuple[tu
     return tuple(variants[:_MAX_GLOSSES])
 
 
-@lru_cache(maxsize=65_536)  # bounded: on a large corpus an unbounded cache held 180 MB
+@lru_cache(maxsize=262_144)  # bounded: on a large corpus an unbounded cache held 180 MB
 def _similarity(gloss_stem: str, word_stem: str) -> float:
     if gloss_stem == word_stem:
         return 1.0
