@@ -125,3 +125,14 @@ def test_console_script_extracts(tmp_path):
     assert "CC-CEDICT" in json.dumps(document["metadata"])
     assert any(term["source_simplified"] == "数字化转型" for term in document["terms"])
     assert "terms" in completed.stderr  # the summary line
+
+
+def test_readme_python_example_runs():
+    import termsieve
+
+    corpus = termsieve.read([EXAMPLE])
+    terms = termsieve.extract(corpus).terms
+    assert any(term.source_simplified == "数字化转型" and term.target == "digital transformation" for term in terms)
+    (aligned,) = termsieve.align_terms(corpus, ["數字經濟"]).terms
+    assert aligned.target == "digital economy"
+    assert "extract" in dir(termsieve)
