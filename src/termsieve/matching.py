@@ -340,7 +340,7 @@ class Matcher:
         gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
         chars = [component.chars for component in profile]
         max_words = min(14, 3 + 2 * len(term))
-        results: list[SpanScore] = []
+        candidates: list[tuple] = []
         starts = set()
         # When the dictionary explains nothing of the term's first word here, its rendering may be the
         # English word just before the first explained one (海洋经济: marine | economy).
@@ -448,7 +448,7 @@ class Matcher:
                 if (
                     last + 1 < len(words)
                     and words[last + 1].is_content
-                    and _ADJECTIVE_ENDING.search(current.text.lower())
+                    and _ends_like_adjective(current.text)
                 ):
                     # An English noun phrase ends on its noun: a span that stops on an adjective with
                     # more words after it (strategic | importance, urban | areas) is cut short.
@@ -457,10 +457,14 @@ class Matcher:
                 middle_en = (words[first].start + current.end) / (2 * target_length)
                 value *= 1 - _POSITION_WEIGHT * abs(middle_zh - middle_en)
                 if value > 0.05:
-                    results.append(SpanScore(tuple(stems), occurrence.unit, first, last + 1, min(1.0, value),
-                                             explained_words))
-        results.sort(key=lambda span: (-span.score, span.last - span.first))
-        return results[:TOP_SPANS_PER_OCCURRENCE]
+                    # Spans are built only for the few best: a candidate here is its score, its place
+                    # and how many of this start's stems it covers.
+                    candidates.append((-min(1.0, value), last + 1 - first, first, last + 1, stems, len(stems)))
+        candidates.sort(key=lambda item: (item[0], item[1]))
+        return [
+            SpanScore(tuple(span_stems[:count]), occurrence.unit, first, end, -negative, explained_words)
+            for negative, _, first, end, span_stems, count in candidates[:TOP_SPANS_PER_OCCURRENCE]
+        ]
 
     # --- across occurrences ---------------------------------------------------------------------
 
@@ -570,6 +574,11 @@ class Matcher:
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
             counts[text] += 1
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+@lru_cache(maxsize=65_536)
+def _ends_like_adjective(word: str) -> bool:
+    return _ADJECTIVE_ENDING.search(word.lower()) is not None
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
