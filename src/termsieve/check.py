@@ -617,7 +617,7 @@ def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[s
     for group in groups:
         try:
             if group.format is None or group.format in ("tsv", "csv", "xlsx", "tmx", "text"):
-                corpus = read_corpus(list(group.paths), format=group.format)
+                corpus = read_corpus(list(group.paths), format=group.format, checksums=False)
                 pairs.extend(corpus.pairs)
                 files.extend(item.path for item in corpus.inputs)
             else:

@@ -67,12 +67,12 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_corpus(paths: Sequence[str | Path], format: str | None = None,
-                options: ReadOptions | None = None) -> Corpus:
+                options: ReadOptions | None = None, *, checksums: bool = True) -> Corpus:
     """Read bilingual files into aligned pairs, in the order given.
 
     Without `format`, each file's format comes from `detect_format`; `.txt` files that are each in
     one language, given one after the other (one Chinese, one English), are read together as
-    parallel text.
+    parallel text. `checksums=False` leaves InputFile.sha256 empty (for callers that never report it).
     """
     options = options or ReadOptions()
     paths = [Path(path) for path in paths]
@@ -97,7 +97,8 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
                              path=str(paths[index]))
         reader = READERS.get(name)
         pairs.extend(reader(group, options))
-        inputs.extend(InputFile(path=str(path), sha256=_sha256(path), format=name) for path in group)
+        inputs.extend(InputFile(path=str(path), sha256=_sha256(path) if checksums else "", format=name)
+                      for path in group)
         index += count
     if not pairs:
         raise InputError("no bilingual pairs found", path=", ".join(str(path) for path in paths))
