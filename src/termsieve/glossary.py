@@ -342,7 +342,8 @@ def parse_native_tsv(text: str, path: str | None = None) -> Glossary:
 
 
 def _to_simplified(text: str) -> str:
-    from .chinese import to_simplified
+    # The check path's converter: it leaves OpenCC unloaded when nothing is Traditional.
+    from .scripts import to_simplified
 
     return to_simplified(text)
 
