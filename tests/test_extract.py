@@ -136,3 +136,21 @@ def test_readme_python_example_runs():
     (aligned,) = termsieve.align_terms(corpus, ["數字經濟"]).terms
     assert aligned.target == "digital economy"
     assert "extract" in dir(termsieve)
+
+
+def test_given_terms_match_across_spacing_and_punctuation_widths(tmp_path):
+    text = ("政 府 工 作 報 告\nREPORT ON THE WORK OF THE GOVERNMENT\n"
+            "支持大眾創業,萬眾創新。\nWe will support mass entrepreneurship and innovation.\n")
+    source = tmp_path / "spaced.txt"
+    source.write_text(text, encoding="utf-8")
+    extraction = termsieve_align(source, ["政府工作報告", "大众创业，万众创新"])
+    by_term = {term.source_simplified: term for term in extraction.terms}
+    report = by_term["政府工作报告"]
+    assert report.frequency == 1
+    assert report.source == "政 府 工 作 報 告"  # reported as written
+    assert report.target.lower() == "report on the work of the government"
+    assert by_term["大众创业，万众创新"].frequency == 1
+
+
+def termsieve_align(path, terms):
+    return api.align_terms(api.read([path]), terms)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .chinese import Segmenter, get_segmenter, has_cjk, to_simplified
+from .chinese import Segmenter, get_segmenter, has_cjk, is_cjk_char, search_form, to_simplified
 from .errors import InputError
 from .matching import Matcher, TermOccurrence, link_competitively
 from .model import (
@@ -184,15 +184,21 @@ def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOpt
     # whose glosses are looked up.
     segmenter = get_segmenter(options.segmenter)
     matcher = Matcher(prepared.units, dictionary.lookup)
+    search_forms: dict[int, tuple[str, list[int]]] = {}
     terms = []
     for term in wanted:
         simplified = to_simplified(term)
-        occurrences = tuple(
-            (unit, match.start(), match.end())
-            for unit in sorted(matcher.units_with_text(simplified))
-            for match in re.finditer(re.escape(simplified), prepared.simplified[unit])
-        )
-        terms.append(_Term(simplified, tuple(segmenter.words(simplified)) or (simplified,), occurrences, 1.0,
+        needle = search_form(simplified)[0]
+        occurrences = []
+        for unit in sorted(matcher.units_with_text("".join(filter(is_cjk_char, needle)) or needle)):
+            if unit not in search_forms:
+                search_forms[unit] = search_form(prepared.simplified[unit])
+            haystack, offsets = search_forms[unit]
+            occurrences.extend(
+                (unit, offsets[match.start()], offsets[match.end() - 1] + 1)
+                for match in re.finditer(re.escape(needle), haystack)
+            )
+        terms.append(_Term(simplified, tuple(segmenter.words(needle)) or (needle,), tuple(occurrences), 1.0,
                            given=term))
     results = _match(prepared, matcher, terms, progress)
     return Extraction(

@@ -43,6 +43,32 @@ def to_simplified(text: str) -> str:
     return converted
 
 
+# Half-width punctuation and its full-width twin are the same mark to a terminologist.
+_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+
+
+def search_form(text: str) -> tuple[str, list[int]]:
+    """`text` as terms are searched in it, and where each of its characters stands in `text`.
+
+    Whitespace between two CJK characters is dropped (spaced-out titles: 政 府 工 作) and ASCII
+    punctuation is read as its full-width form, so a glossary term matches however the text spaces or
+    punctuates it.
+    """
+    characters: list[str] = []
+    offsets: list[int] = []
+    length = len(text)
+    for index, char in enumerate(text):
+        if char.isspace() and characters and is_cjk_char(characters[-1]):
+            following = index + 1
+            while following < length and text[following].isspace():
+                following += 1
+            if following < length and is_cjk_char(text[following]):
+                continue
+        characters.append(char.translate(_FULL_WIDTH))
+        offsets.append(index)
+    return "".join(characters), offsets
+
+
 class Segmenter(str, Enum):
     JIEBA = "jieba"
     PKUSEG = "pkuseg"
