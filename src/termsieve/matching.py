@@ -161,6 +161,7 @@ class Matcher:
         self._lookup = lookup
         self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
         self._containing_cache: dict[tuple[str, ...], frozenset[int]] = {}
+        self._opening_cache: dict[int, dict[str, list[str]]] = {}
         # Identical sentence pairs (common in translation memories) are scored once.
         self._canonical: dict[tuple[str, str], int] = {}
         self._canonical_unit = [self._canonical.setdefault((unit.simplified, unit.target), index)
@@ -263,6 +264,19 @@ class Matcher:
 
     # --- spans of one occurrence -----------------------------------------------------------------
 
+    def _stems_by_opening(self, unit_index: int) -> dict[str, list[str]]:
+        index = self._opening_cache.get(unit_index)
+        if index is None:
+            index = defaultdict(list)
+            for word_stem in self.units[unit_index].positions:
+                index[word_stem[:2]].append(word_stem)
+                if len(word_stem) > 1 and word_stem[0].isdigit():
+                    index[word_stem[:1]].append(word_stem)  # a one-digit gloss (5) opens 5g
+            if len(self._opening_cache) >= _HIT_CACHE_ENTRIES:
+                self._opening_cache.clear()
+            self._opening_cache[unit_index] = index
+        return index
+
     def _component_hits(self, unit_index: int, component: _Component) -> tuple[tuple[int, int, int, float], ...]:
         """(word, gloss, stem, value) for every word of a unit that renders a stem of the component."""
         key = (unit_index, component)
@@ -270,14 +284,17 @@ class Matcher:
         if cached is not None:
             return cached
         positions = self.units[unit_index].positions
+        by_opening = self._stems_by_opening(unit_index)
         weights = component.gloss_weights or (component.weight,) * len(component.glosses)
         hits = []
         for g, (gloss, weight) in enumerate(zip(component.glosses, weights)):
             for s, gloss_stem in enumerate(gloss):
-                for word_stem, indices in positions.items():
+                # Only stems opening with the same two letters can be equal, a prefix or a close
+                # spelling variant (industri ~ industrial, organis ~ organiz).
+                for word_stem in by_opening.get(gloss_stem[:2], ()):
                     value = _similarity(gloss_stem, word_stem)
                     if value:
-                        hits.extend((j, g, s, value * weight) for j in indices)
+                        hits.extend((j, g, s, value * weight) for j in positions[word_stem])
         result = tuple(hits)
         if len(self._hit_cache) >= _HIT_CACHE_ENTRIES:
             self._hit_cache.clear()  # bounds memory on large corpora; entries are cheap to rebuild
