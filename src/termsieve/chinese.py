@@ -34,13 +34,14 @@ def _t2s():
 
 
 def to_simplified(text: str) -> str:
-    """Simplified form of `text`, same length (t2s never changes the length of what it converts)."""
+    """Simplified form of `text`, always of the same length, so offsets in it are offsets in `text`."""
     converted = _t2s().convert(text)
-    # A phrase-level mapping could change length; fall back to per-character conversion so that
-    # offsets stay valid.
-    if len(converted) != len(text):
-        converted = "".join(_t2s().convert(char) or char for char in text)
-    return converted
+    # A phrase-level mapping could change the length; then convert character by character.
+    return converted if len(converted) == len(text) else to_simplified_by_character(text)
+
+
+def to_simplified_by_character(text: str) -> str:
+    return "".join(_t2s().convert(char) or char for char in text)
 
 
 # Half-width punctuation and its full-width twin are the same mark to a terminologist.

@@ -79,7 +79,9 @@ def to_simplified_all(texts: Sequence[str]) -> list[str]:
     for original, simplified in zip(texts, converted):
         if len(simplified) != len(original):
             # A phrase mapping changed the length: convert character by character to keep offsets.
-            simplified = "".join(_converter().convert(char) or char for char in original)
+            from .chinese import to_simplified_by_character
+
+            simplified = to_simplified_by_character(original)
         elif _SEPARATOR in original:
             simplified = "".join(
                 char if char == _SEPARATOR else new for char, new in zip(original, simplified)
