@@ -3,6 +3,7 @@
     python benchmarks/bench_extract.py                 # the bundled example repeated to ~1 MB of Chinese
     python benchmarks/bench_extract.py --size-mb 0.2   # a smaller corpus
     python benchmarks/bench_extract.py path/to/file.tmx [more files...]
+    python benchmarks/bench_extract.py --repeat 5 ...  # medians of five interleaved runs (noisy machines)
 
 Each measurement runs in its own process (interpreter start, imports and dictionary loading
 included), and reports wall time and peak memory (max RSS). Printed: both figures, and the ratio
@@ -60,6 +61,14 @@ def _run_worker(*args: str) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """Each figure's median over the runs (peak memory: the largest)."""
+    middle = len(runs) // 2
+    result = {key: sorted(run[key] for run in runs)[middle] for key in runs[0]}
+    result["max_rss_mb"] = max(run["max_rss_mb"] for run in runs)
+    return result
+
+
 def _repeated_example(size_mb: float, directory: Path) -> Path:
     text = EXAMPLE.read_text(encoding="utf-8").rstrip("\n") + "\n"
     chinese_bytes = sum(len(line.encode("utf-8")) for line in text.splitlines() if _has_cjk(line))
@@ -77,6 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("inputs", nargs="*", help="bilingual files (default: the example, repeated)")
     parser.add_argument("--size-mb", type=float, default=1.0, help="MB of Chinese when repeating the example")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each side this many times, interleaved, and report medians (default 1)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -99,9 +110,13 @@ def main() -> None:
         chinese_chars = sum(len(pair.source) for pair in corpus.pairs)
         chinese_mb = chinese.stat().st_size / 1_000_000
 
-        jieba_result = _run_worker("jieba", str(chinese))
         output = directory / "terms.tsv"
-        extract_result = _run_worker("extract", *inputs, str(output))
+        jieba_runs, extract_runs = [], []
+        for _ in range(max(1, args.repeat)):  # interleaved, so that a busy spell hits both sides alike
+            jieba_runs.append(_run_worker("jieba", str(chinese)))
+            extract_runs.append(_run_worker("extract", *inputs, str(output)))
+        jieba_result = _median_run(jieba_runs)
+        extract_result = _median_run(extract_runs)
         terms = max(0, len(output.read_text(encoding="utf-8").splitlines()) - 1)
 
     unique = len({(pair.source, pair.target) for pair in corpus.pairs})
@@ -110,6 +125,8 @@ def main() -> None:
     if unique < len(corpus.pairs) / 2:
         print("note: most pairs repeat; extract aligns, segments and scores a repeated pair once while the "
               "jieba baseline cuts every copy, so pass real files (e.g. TMX) for a figure on distinct text")
+    if args.repeat > 1:
+        print(f"medians of {args.repeat} interleaved runs")
     print(f"jieba segmentation:  {jieba_result['seconds']:7.2f} s  (load {jieba_result['load_seconds']:.2f} s)"
           f"  peak {jieba_result['max_rss_mb']:7.0f} MB")
     print(f"termsieve extract:   {extract_result['seconds']:7.2f} s  peak {extract_result['max_rss_mb']:7.0f} MB"

@@ -142,7 +142,7 @@ class Word:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import snowballstemmer
+    import snowballstemmer  # hands out PyStemmer's compiled stemmer when it is installed
 
     return snowballstemmer.stemmer("english")
 
