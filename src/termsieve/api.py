@@ -237,7 +237,8 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
     )
     results = []
     for i, term in enumerate(terms):
-        match = matcher.choose(occurrences[i], linked[i], all_units[i])
+        unchanged = linked[i] is spans[i]
+        match = first_choice[i] if unchanged else matcher.choose(occurrences[i], linked[i], all_units[i])
         results.append(_result(prepared, term, occurrences[i], match))
     return results
 

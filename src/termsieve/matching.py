@@ -106,6 +106,7 @@ class Unit:
     stem_line: str  # " stem stem | stem " for substring search of stem sequences
     positions: dict[str, tuple[int, ...]]  # content-word stem -> word indices
     first_word: int = 0  # index of the first alphanumeric word (after any opening quotes)
+    compound_heads: tuple[int, ...] = ()  # per word: index of the first word of its hyphenated compound
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,14 @@ def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
         if word.is_content:
             positions[word.stem].append(index)
     first_word = next((index for index, word in enumerate(words) if word.text[0].isalnum()), 0)
+    heads = []
+    head = 0
+    for index, word in enumerate(words):
+        if not word.joined_to_previous:
+            head = index
+        heads.append(head)
     return Unit(simplified, target, tuple(words), " " + " ".join(parts) + " ",
-                {stem: tuple(indices) for stem, indices in positions.items()}, first_word)
+                {stem: tuple(indices) for stem, indices in positions.items()}, first_word, tuple(heads))
 
 
 class Matcher:
@@ -375,13 +382,14 @@ class Matcher:
         # A hyphenated compound (high-end, cutting-edge) counts as one English word, explained as
         # well as its best-explained part.
         compound_value: dict[int, float] = {}
-        head = 0
-        for j, word in enumerate(words):
-            if not word.joined_to_previous:
-                head = j
-            compound_value[head] = max(compound_value.get(head, 0.0), explained.get(j, 0.0))
+        compound_heads = unit.compound_heads
+        for j, value in explained.items():
+            head = compound_heads[j]
+            if value > compound_value.get(head, 0.0):
+                compound_value[head] = value
         fill_capacity_per_char = [1.0 if component.chars == 1 and component.weight < 1 else 0.5
                                   for component in profile]
+        total_fill_capacity = sum(weight * per_char for weight, per_char in zip(chars, fill_capacity_per_char))
         for first in sorted(starts):
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
@@ -397,6 +405,9 @@ class Matcher:
             compound_improves = False
             compound_head = first
             stems: list[str] = []
+            whole_words = 0  # words of the span found in some whole-term gloss
+            covered = 0.0
+            fill_capacity = total_fill_capacity
             for last in range(first, min(len(words), first + max_words, last_explained + _MAX_TRAILING_WORDS + 1)):
                 current = words[last]
                 if current.text in HARD_BREAKS:
@@ -406,6 +417,8 @@ class Matcher:
                     continue
                 if current.text[0].isalnum():
                     stems.append(current.stem)
+                    if current.stem in whole_stems:
+                        whole_words += 1
                 if not current.is_content:
                     # Function words inside a rendering cost a little, commas more: a term's English
                     # seldom runs across one (delegate more powers, | improve regulation).
@@ -424,6 +437,13 @@ class Matcher:
                         if ratio > coverage[c]:
                             coverage[c] = ratio
                             compound_improves = True
+                if compound_improves:  # coverage changed: recount what is covered and what may be filled
+                    covered = 0.0
+                    fill_capacity = 0.0
+                    for weight, value, per_char in zip(chars, coverage, fill_capacity_per_char):
+                        covered += weight * value
+                        if value < 0.5:
+                            fill_capacity += weight * (1 - value) * per_char
                 if last + 1 < len(words) and words[last + 1].joined_to_previous:
                     continue  # a hyphenated compound counts once, at its end, and is never cut
                 # A word counts as explained only when it renders something the span had not yet
@@ -438,12 +458,6 @@ class Matcher:
                     trailing_unexplained += 1
                 else:
                     leading_unexplained += 1
-                covered = 0.0
-                fill_capacity = 0.0
-                for weight, value, per_char in zip(chars, coverage, fill_capacity_per_char):
-                    covered += weight * value
-                    if value < 0.5:
-                        fill_capacity += weight * (1 - value) * per_char
                 # English words no gloss explains may render Chinese words no gloss explains (about one
                 # word for two characters, one for a character standing alone), credited at a discount
                 # on both sides. English puts modifiers first, so unexplained words at the start of the
@@ -458,7 +472,7 @@ class Matcher:
                 recall = (covered + _FILL_CREDIT * 2 * fill) / total_weight
                 precision = (explained_sum + _FILL_CREDIT * fill) / (content + _FUNCTION_WORD_COST * function_inside)
                 value = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-                if whole:
+                if whole_words:
                     span_stems = frozenset(stems)
                     for gloss in whole:
                         value = max(value, len(gloss & span_stems) / len(gloss | span_stems))
@@ -613,23 +627,34 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
     for term in order:
         occurrences = occurrences_by_term[term]
         new_lists = []
+        changed = False
         for occurrence, spans in zip(occurrences, spans_by_term[term]):
             unit_claims = claims.get(occurrence.unit)
+            if not unit_claims:
+                new_lists.append(spans)
+                continue
             new_spans = []
+            clashes = 0
             for span in spans:
-                clash = unit_claims is not None and any(
+                clash = any(
                     occurrence.end <= z_start or z_end <= occurrence.start
                     for word in range(span.first, span.last)
                     for z_start, z_end in unit_claims.get(word, ())
                 )
+                clashes += clash
                 new_spans.append(
                     SpanScore(span.key, span.unit, span.first, span.last, span.score * _OVERLAP_PENALTY,
                               span.explained)
                     if clash else span
                 )
-            new_spans.sort(key=lambda span: -span.score)
-            new_lists.append(new_spans)
-        adjusted[term] = new_lists
+            if clashes:
+                new_spans.sort(key=lambda span: -span.score)
+                new_lists.append(new_spans)
+                changed = True
+            else:
+                new_lists.append(spans)
+        # An unchanged term keeps its very lists, so that callers can tell it need not be chosen again.
+        adjusted[term] = new_lists if changed else spans_by_term[term]
         key = chosen_key(term)
         if key is None:
             continue
