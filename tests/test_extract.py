@@ -154,3 +154,23 @@ def test_given_terms_match_across_spacing_and_punctuation_widths(tmp_path):
 
 def termsieve_align(path, terms):
     return api.align_terms(api.read([path]), terms)
+
+
+def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
+    if api._worker_count(2, 10**6) < 2:
+        pytest.skip("worker processes are forked, which this platform does not offer")
+    corpus = api.read([EXAMPLE])
+    serial = api.extract(corpus, api.ExtractOptions(jobs=1))
+    used = []
+    original = api._first_pass_in_processes
+
+    def spy(state, workers, progress):
+        scored = original(state, workers, progress)
+        used.append((workers, scored is not None))
+        return scored
+
+    monkeypatch.setattr(api, "MIN_OCCURRENCES_PER_JOB", 1)  # the example is small: force the split
+    monkeypatch.setattr(api, "_first_pass_in_processes", spy)
+    parallel = api.extract(corpus, api.ExtractOptions(jobs=2))
+    assert used == [(2, True)]
+    assert parallel.terms == serial.terms

@@ -11,7 +11,15 @@ from pathlib import Path
 from . import __version__
 from .chinese import Segmenter, get_segmenter, has_cjk, is_cjk_char, search_form, to_simplified
 from .errors import InputError
-from .matching import Matcher, TermOccurrence, link_competitively
+from .matching import (
+    Matcher,
+    SpanScore,
+    TermMatch,
+    TermOccurrence,
+    astuple_match,
+    astuple_span,
+    link_competitively,
+)
 from .model import (
     Alternative,
     Context,
@@ -23,6 +31,7 @@ from .model import (
     Span,
     TermResult,
 )
+from .runtime import paused_gc
 
 DEFAULT_MIN_TERMHOOD = 0.5
 DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.75
@@ -31,6 +40,9 @@ MAX_CONTEXTS = 20
 # counts still use them all.
 MAX_OCCURRENCES_SCORED = 40
 MAX_OCCURRENCES_GATED = 10
+MAX_JOBS = 4
+# Below this many occurrences to score, starting a worker process costs more than it saves.
+MIN_OCCURRENCES_PER_JOB = 1500
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,9 @@ class ExtractOptions:
     min_score_for_weak_terms: float = DEFAULT_MIN_SCORE_FOR_WEAK_TERMS
     max_terms: int | None = None
     user_words: tuple[str, ...] = ()  # e.g. the terms of a glossary, added to the segmenter
+    # Processes that score English spans; 0 picks one per usable core (at most MAX_JOBS). The
+    # result does not depend on it, so it is not part of the signature.
+    jobs: int = 0
 
     def signature(self, dictionary_edition: str) -> dict[str, str]:
         return {
@@ -121,15 +136,29 @@ def _progress(items, enabled: bool, label: str):
         return items
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: matching may fork worker processes
     return tqdm(items, desc=label, unit="seg", leave=False, disable=None)
+
+
+def _progress_bar(total: int, enabled: bool, label: str):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
+    return tqdm(total=total, desc=label, unit="term", leave=False, disable=None)
 
 
 def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: bool = False) -> Extraction:
     """Find term candidates in the Chinese and the English each was rendered by."""
+    with paused_gc():
+        return _extract(corpus, options or ExtractOptions(), progress)
+
+
+def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extraction:
     from . import candidates as candidate_module
     from . import dictionary
 
-    options = options or ExtractOptions()
     prepared = _prepare(corpus, progress)
     segmenter = get_segmenter(options.segmenter, options.user_words)
     segmented: dict[str, list] = {}  # repeated sentences are segmented once
@@ -155,7 +184,7 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
                 continue
         terms.append(_Term(candidate.simplified, candidate.tokens,
                            tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood))
-    results = _match(prepared, matcher, terms, progress)
+    results = _match(prepared, matcher, terms, progress, options.jobs)
     kept = [
         result for result in results
         if result.termhood >= options.min_termhood
@@ -175,9 +204,14 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
 def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOptions | None = None,
                 progress: bool = False) -> Extraction:
     """Find the English used for each given source term (in either script) in a bilingual corpus."""
+    with paused_gc():
+        return _align_terms(corpus, source_terms, options or ExtractOptions(), progress)
+
+
+def _align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOptions, progress: bool
+                 ) -> Extraction:
     from . import dictionary
 
-    options = options or ExtractOptions()
     wanted = list(dict.fromkeys(term.strip() for term in source_terms if term.strip()))
     prepared = _prepare(corpus, progress)
     # Occurrences are found by string search, so the segmenter only splits each term into the words
@@ -200,7 +234,7 @@ def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOpt
             )
         terms.append(_Term(simplified, tuple(segmenter.words(needle)) or (needle,), tuple(occurrences), 1.0,
                            given=term))
-    results = _match(prepared, matcher, terms, progress)
+    results = _match(prepared, matcher, terms, progress, options.jobs)
     return Extraction(
         terms=tuple(results),
         inputs=corpus.inputs,
@@ -218,15 +252,18 @@ class _Term:
     given: str = ""
 
 
-def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progress: bool) -> list[TermResult]:
-    occurrences = {i: _spread([TermOccurrence(*o) for o in term.occurrences], MAX_OCCURRENCES_SCORED)
-                   for i, term in enumerate(terms)}
-    spans = {
-        i: [matcher.occurrence_spans(term.components, term.simplified, o) for o in occurrences[i]]
-        for i, term in enumerate(_progress(terms, progress, "Matching"))
-    }
-    all_units = {i: frozenset(o[0] for o in term.occurrences) for i, term in enumerate(terms)}
-    first_choice = {i: matcher.choose(occurrences[i], spans[i], all_units[i]) for i in spans}
+def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progress: bool,
+           jobs: int = 0) -> list[TermResult]:
+    occurrences = [_spread([TermOccurrence(*o) for o in term.occurrences], MAX_OCCURRENCES_SCORED)
+                   for term in terms]
+    all_units = [frozenset(o[0] for o in term.occurrences) for term in terms]
+    state = _FirstPass(matcher, terms, occurrences, all_units)
+    workers = _worker_count(jobs, sum(map(len, occurrences)))
+    scored = _first_pass_in_processes(state, workers, progress) if workers > 1 else None
+    if scored is None:
+        scored = state.run(range(len(terms)), progress)
+    spans = {i: scored[i][0] for i in range(len(terms))}
+    first_choice = {i: scored[i][1] for i in range(len(terms))}
     order = sorted(
         spans,
         key=lambda i: -(first_choice[i].best.score if first_choice[i].best else 0.0),
@@ -241,6 +278,88 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
         match = first_choice[i] if unchanged else matcher.choose(occurrences[i], linked[i], all_units[i])
         results.append(_result(prepared, term, occurrences[i], match))
     return results
+
+
+@dataclass(frozen=True)
+class _FirstPass:
+    """Span scoring and a first choice per term: the costly part, independent from term to term."""
+
+    matcher: Matcher
+    terms: Sequence[_Term]
+    occurrences: Sequence[list[TermOccurrence]]
+    all_units: Sequence[frozenset[int]]
+
+    def run(self, indices: Iterable[int], progress: bool = False, step: int = 1) -> dict[int, tuple]:
+        indices = list(indices)
+        bar = _progress_bar(len(indices) * step, progress, "Matching")
+        scored = {}
+        for i in indices:
+            term = self.terms[i]
+            spans = [self.matcher.occurrence_spans(term.components, term.simplified, o)
+                     for o in self.occurrences[i]]
+            scored[i] = (spans, self.matcher.choose(self.occurrences[i], spans, self.all_units[i]))
+            if bar is not None:
+                bar.update(step)
+        if bar is not None:
+            bar.close()
+        return scored
+
+
+_FORKED_FIRST_PASS: _FirstPass | None = None  # what forked workers inherit instead of unpickling
+
+
+def _run_forked_share(indices: list[int]) -> bytes:
+    import marshal
+
+    assert _FORKED_FIRST_PASS is not None
+    scored = _FORKED_FIRST_PASS.run(indices)
+    # Sent as marshalled tuples: several times faster to pack and unpack than pickled dataclasses.
+    return marshal.dumps({
+        i: ([[astuple_span(span) for span in spans] for spans in spans_per_occurrence], astuple_match(match))
+        for i, (spans_per_occurrence, match) in scored.items()
+    })
+
+
+def _from_forked_share(packed: bytes) -> dict[int, tuple]:
+    import marshal
+
+    return {i: ([[SpanScore(*span) for span in spans] for spans in spans_per_occurrence], TermMatch.of(match))
+            for i, (spans_per_occurrence, match) in marshal.loads(packed).items()}
+
+
+def _worker_count(jobs: int, occurrences: int) -> int:
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return 1  # workers inherit the matcher by fork, which only Linux offers safely
+    if jobs <= 0:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = min(cores, MAX_JOBS)
+    return max(1, min(jobs, occurrences // MIN_OCCURRENCES_PER_JOB))
+
+
+def _first_pass_in_processes(state: _FirstPass, workers: int, progress: bool) -> dict[int, tuple] | None:
+    """The first pass split over forked processes; None when processes cannot be started."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _FORKED_FIRST_PASS
+    # Interleaved shares: neighbouring candidates (similar length and frequency) cost about the same.
+    shares = [list(range(worker, len(state.terms), workers)) for worker in range(workers)]
+    _FORKED_FIRST_PASS = state
+    try:
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_forked_share, share) for share in shares[1:]]
+            scored = state.run(shares[0], progress, step=workers)  # this process takes a share too
+            for future in futures:
+                scored.update(_from_forked_share(future.result()))
+        return scored
+    except (OSError, BrokenProcessPool):
+        return None  # no processes to be had (limits, a killed worker): score everything here
+    finally:
+        _FORKED_FIRST_PASS = None
 
 
 def _spread(items: list, limit: int) -> list:

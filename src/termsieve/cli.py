@@ -48,11 +48,14 @@ def cli() -> None:
 @click.option("--min-termhood", type=click.FloatRange(0, 1), default=None,
               help="Keep candidates at or above this termhood whatever their English (default 0.5).")
 @click.option("--max-terms", type=click.IntRange(1), default=None, help="Keep at most this many terms.")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
+              help="Processes for matching on large inputs; 0: one per core, at most 4. Same output either way.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def extract(inputs, output, input_format, source_column, target_column, segmenter, terms_file, glossary_files,
-            new_only, min_termhood, max_terms, quiet) -> None:
+            new_only, min_termhood, max_terms, jobs, quiet) -> None:
     """Extract term pairs from a bilingual corpus (or align given terms with --terms)."""
     from . import api
+    from .runtime import paused_gc
     from .writers import write_extraction
 
     glossary = api.load_glossaries(glossary_files) if glossary_files else None
@@ -60,14 +63,16 @@ def extract(inputs, output, input_format, source_column, target_column, segmente
         segmenter=api.Segmenter(segmenter),
         user_words=api.glossary_words(glossary) if glossary else (),
         max_terms=max_terms,
+        jobs=jobs,
         **({"min_termhood": min_termhood} if min_termhood is not None else {}),
     )
-    corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column)
-    if terms_file:
-        extraction = api.align_terms(corpus, api.read_term_list(terms_file), options, progress=not quiet)
-    else:
-        extraction = api.extract(corpus, options, progress=not quiet)
-    write_extraction(extraction, output, glossary=glossary, new_only=new_only)
+    with paused_gc():  # the review workbook alone is hundreds of thousands of objects
+        corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column)
+        if terms_file:
+            extraction = api.align_terms(corpus, api.read_term_list(terms_file), options, progress=not quiet)
+        else:
+            extraction = api.extract(corpus, options, progress=not quiet)
+        write_extraction(extraction, output, glossary=glossary, new_only=new_only)
     if not quiet:
         found = sum(1 for term in extraction.terms if term.target)
         click.echo(

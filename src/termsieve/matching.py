@@ -131,6 +131,11 @@ class SpanScore:
         return [word for word in self.explained if self.first <= word < self.last]
 
 
+def astuple_span(span: SpanScore) -> tuple:
+    """The span's fields in order, so that SpanScore(*astuple_span(span)) == span."""
+    return (span.key, span.unit, span.first, span.last, span.score, span.explained)
+
+
 @dataclass(frozen=True)
 class Equivalent:
     target: str
@@ -143,6 +148,20 @@ class TermMatch:
     best: Equivalent | None
     alternatives: tuple[Equivalent, ...]
     spans: dict[int, tuple[int, int]]  # occurrence index -> (start char, end char) of the chosen span
+
+    @classmethod
+    def of(cls, fields: tuple) -> TermMatch:
+        """The inverse of astuple_match."""
+        best, alternatives, spans = fields
+        return cls(Equivalent(*best) if best else None, tuple(Equivalent(*item) for item in alternatives), spans)
+
+
+def astuple_match(match: TermMatch) -> tuple:
+    """A TermMatch as plain tuples and dicts (marshal-able); TermMatch.of turns it back."""
+    def fields(equivalent: Equivalent) -> tuple:
+        return (equivalent.target, equivalent.score, equivalent.key)
+
+    return (fields(match.best) if match.best else None, tuple(map(fields, match.alternatives)), match.spans)
 
 
 def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
