@@ -14,6 +14,15 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\
 HARD_BREAKS = frozenset(";:.!?()[]")
 QUOTES = frozenset('"“”‘’')
 
+# Words that open a new clause or conjunct: what follows them is seldom still part of a term's
+# rendering unless the term's own words come again ("energy conservation and emissions reduction").
+CLAUSE_WORDS = frozenset([
+    "and", "or", "but", "nor", ",",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+    "which", "that", "who", "whose", "where", "when", "while", "so", "than",
+])
+
 # Closed-class English words: articles, prepositions, conjunctions, pronouns, auxiliaries.
 FUNCTION_WORDS = frozenset(
     [
@@ -200,3 +209,22 @@ def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     variants = [gloss_stems(part) for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss))]
     variants += [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
     return tuple(variant for variant in variants if variant)
+
+
+@lru_cache(maxsize=100_000)
+def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
+    """Stems of the names a proper-noun gloss opens with, part by part.
+
+    "Shanghai municipality, central east China" gives (shanghai,) and (china,)... only where a part
+    opens with capitals: (shanghai,) here; "Yangtze River, or Chang Jiang" gives (yangtz, river).
+    """
+    variants = []
+    for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss)):
+        name = []
+        for token in re.findall(r"[A-Za-z0-9]+", part):
+            if not (token[0].isupper() or token.isdigit()):
+                break
+            name.append(stem(token))
+        if name:
+            variants.append(tuple(name))
+    return tuple(variants)

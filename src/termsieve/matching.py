@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .english import FUNCTION_WORDS, HARD_BREAKS, QUOTES, Word, gloss_variants, stem
+from .english import CLAUSE_WORDS, FUNCTION_WORDS, HARD_BREAKS, QUOTES, Word, gloss_variants, proper_name_variants, stem
 
 TOP_SPANS_PER_OCCURRENCE = 8
 _FUZZY_CUTOFF = 85.0
@@ -65,15 +65,20 @@ _MAX_GLOSSES = 24
 _SYMBOL_GLOSSES = {"+": "plus", "＋": "plus"}
 
 
-def _glosses_of(word: str, lookup: Callable[[str], tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
+def _glosses_of(word: str, lookup: Callable[[str], tuple[str, ...]],
+                known_stem: Callable[[str], bool] = lambda stem: False) -> tuple[tuple[str, ...], ...]:
     if word in _SYMBOL_GLOSSES:
         return ((_SYMBOL_GLOSSES[word],),)
     if word.isascii() and word.isalnum():
         return ((stem(word),),)  # Latin tokens inside Chinese (5G, AI) render themselves
     glosses = lookup(word)
-    if len(word) > 1 and all(gloss[:1].isupper() for gloss in glosses):
-        # Only proper nouns (新城: Hsincheng township): as a common word it is not in the dictionary.
-        return ()
+    if len(word) > 1 and glosses and all(gloss[:1].isupper() for gloss in glosses):
+        # Only proper nouns. A name the translation uses somewhere (上海: Shanghai, 世博会: World
+        # Expo) renders the word; otherwise the name is another place's (新城: Hsincheng township)
+        # and the word, as a common word, is not in the dictionary.
+        names = {variant for gloss in glosses for variant in proper_name_variants(gloss)
+                 if all(map(known_stem, variant))}
+        return tuple(sorted(names))[:_MAX_GLOSSES]
     variants: list[tuple[str, ...]] = []
     for gloss in glosses:
         for variant in gloss_variants(gloss):
@@ -201,7 +206,8 @@ class Matcher:
         self._associations = lru_cache(maxsize=None)(self._associations)
         self._profile = lru_cache(maxsize=None)(self._profile)
         self._whole_glosses = lru_cache(maxsize=None)(self._whole_glosses)
-        self._glosses_of = lru_cache(maxsize=None)(lambda word: _glosses_of(word, lookup))
+        self._glosses_of = lru_cache(maxsize=None)(
+            lambda word: _glosses_of(word, lookup, self._units_with_stem.__contains__))
         self._units_with_stem: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for word in unit.words:
@@ -419,6 +425,8 @@ class Matcher:
             function_inside = 0
             leading_unexplained = 0  # unexplained words before the first explained one
             trailing_unexplained = 0  # ... after the last explained one so far
+            trailing_blocked = 0  # ... of those, the ones past a clause word: not a rendering's fill
+            clause_break = False
             seen_explained = False
             explained_units = 0
             compound_improves = False
@@ -442,6 +450,8 @@ class Matcher:
                     # Function words inside a rendering cost a little, commas more: a term's English
                     # seldom runs across one (delegate more powers, | improve regulation).
                     function_inside += 1 if current.text[0].isalnum() else 2 if current.text == "," else 0
+                    if seen_explained and current.text.lower() in CLAUSE_WORDS:
+                        clause_break = True
                     continue
                 if not current.joined_to_previous:
                     compound_improves = False
@@ -472,7 +482,10 @@ class Matcher:
                     explained_sum += compound_value.get(compound_head, 0.0)
                     explained_units += 1
                     seen_explained = True
-                    trailing_unexplained = 0
+                    trailing_unexplained = trailing_blocked = 0
+                    clause_break = False
+                elif clause_break:
+                    trailing_blocked += 1  # Free Trade Zone | and established
                 elif seen_explained:
                     trailing_unexplained += 1
                 else:
@@ -481,7 +494,7 @@ class Matcher:
                 # word for two characters, one for a character standing alone), credited at a discount
                 # on both sides. English puts modifiers first, so unexplained words at the start of the
                 # span stand for the term's first word and those at the end for its last.
-                middle = content - explained_units - leading_unexplained - trailing_unexplained
+                middle = content - explained_units - leading_unexplained - trailing_unexplained - trailing_blocked
                 usable = middle
                 if coverage and coverage[0] < 0.5:
                     usable += leading_unexplained
