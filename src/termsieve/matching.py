@@ -25,7 +25,17 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .english import CLAUSE_WORDS, FUNCTION_WORDS, HARD_BREAKS, QUOTES, Word, gloss_variants, proper_name_variants, stem
+from .english import (
+    CLAUSE_WORDS,
+    FUNCTION_WORDS,
+    HARD_BREAKS,
+    QUOTES,
+    Word,
+    gloss_stems,
+    gloss_variants,
+    proper_name_variants,
+    stem,
+)
 
 TOP_SPANS_PER_OCCURRENCE = 8
 _FUZZY_CUTOFF = 85.0
@@ -45,6 +55,7 @@ _RUNNER_UP_CREDIT = 0.5
 _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
 _MAX_TRAILING_WORDS = 4
+_MAX_LEADING_FILL = 1
 _POSITION_WEIGHT = 0.05
 _HIT_CACHE_ENTRIES = 200_000
 _SPACES = re.compile(r"\s+")
@@ -256,6 +267,8 @@ class Matcher:
         """What each part of a term may be rendered by: its glosses, or its parts' glosses."""
         profile: list[_Component] = []
         for component in components:
+            if self._is_particle(component):
+                continue  # 的, 和, 与 inside a term: rendered by "of", "and" or by nothing
             glosses = self._glosses_of(component)
             if glosses:
                 # What the translators wrote, when the dictionary's renderings are not it (集群: clan).
@@ -273,10 +286,19 @@ class Matcher:
                     profile.append(_Component(len(component), _ASSOCIATION_WEIGHT, learned))
                     continue
             for part in parts:
+                if self._is_particle(part):
+                    continue
                 part_glosses = self._glosses_of(part)
                 weight = 1.0 if len(part) > 1 else _CHARACTER_FALLBACK_WEIGHT
                 profile.append(_Component(len(part), weight, part_glosses))
         return tuple(profile)
+
+    def _is_particle(self, word: str) -> bool:
+        """A single character whose main sense is grammatical: its first gloss is all function words."""
+        if len(word) != 1:
+            return False
+        glosses = self._lookup(word)
+        return bool(glosses) and not gloss_stems(glosses[0].split(";")[0])
 
     def _dictionary_words(self, text: str) -> list[str]:
         """Greedy longest-match split of `text` into dictionary headwords (single characters last)."""
@@ -391,19 +413,24 @@ class Matcher:
         max_words = min(14, 3 + 2 * len(term))
         candidates: list[tuple] = []
         starts = set()
-        # When the dictionary explains nothing of the term's first word here, its rendering may be the
-        # English word just before the first explained one (海洋经济: marine | economy).
-        head_unexplained = not any(c == 0 for hits in hits_at.values() for c, *_ in hits)
+        # Parts of the term the dictionary explains nothing of here may be rendered by the English
+        # words just before the first explained one, since English puts modifiers first (海洋经济:
+        # marine | economy; 自由贸易试验区: Pilot | Free Trade Zone): one word back per such part, at
+        # most two, never across a function word.
+        hit_components = {c for hits in hits_at.values() for c, *_ in hits}
+        lead = min(_MAX_LEADING_FILL, sum(1 for c in range(len(profile)) if c not in hit_components))
         for anchor in anchors:
             first = anchor
             while first > 0 and words[first].joined_to_previous:
                 first -= 1  # a span starts at the start of a hyphenated compound
             starts.add(first)
-            if head_unexplained and first > 0 and words[first - 1].is_content and first - 1 not in explained:
-                before = first - 1
-                while before > 0 and words[before].joined_to_previous:
-                    before -= 1
-                starts.add(before)
+            for _ in range(lead):
+                if first == 0 or not words[first - 1].is_content or first - 1 in explained:
+                    break
+                first -= 1
+                while first > 0 and words[first].joined_to_previous:
+                    first -= 1
+                starts.add(first)
         # A hyphenated compound (high-end, cutting-edge) counts as one English word, explained as
         # well as its best-explained part.
         compound_value: dict[int, float] = {}
