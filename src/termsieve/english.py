@@ -213,18 +213,24 @@ def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=100_000)
 def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
-    """Stems of the names a proper-noun gloss opens with, part by part.
+    """Stems of the names a proper-noun gloss opens with, part by part, and its abbreviations.
 
-    "Shanghai municipality, central east China" gives (shanghai,) and (china,)... only where a part
-    opens with capitals: (shanghai,) here; "Yangtze River, or Chang Jiang" gives (yangtz, river).
+    "Shanghai municipality, central east China" gives (shanghai,): only parts that open with
+    capitals count. "Yangtze River, or Chang Jiang" gives (yangtz, river); "Internet of things
+    (IoT)", a phrase, gives (internet, thing) and (iot,).
     """
     variants = []
     for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss)):
-        name = []
-        for token in re.findall(r"[A-Za-z0-9]+", part):
-            if not (token[0].isupper() or token.isdigit()):
-                break
-            name.append(stem(token))
+        tokens = re.findall(r"[A-Za-z0-9]+", part)
+        length = 0
+        while length < len(tokens) and (tokens[length][0].isupper() or tokens[length].isdigit()):
+            length += 1
+        if length < len(tokens) and tokens[length].lower() in FUNCTION_WORDS:
+            # "Internet of things" is a phrase, not the name "Internet" followed by a description.
+            name = gloss_stems(part)
+        else:
+            name = tuple(stem(token) for token in tokens[:length])
         if name:
-            variants.append(tuple(name))
+            variants.append(name)
+    variants += [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
     return tuple(variants)

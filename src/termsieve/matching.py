@@ -439,9 +439,19 @@ class Matcher:
             head = compound_heads[j]
             if value > compound_value.get(head, 0.0):
                 compound_value[head] = value
+        # Parts whose rendering the dictionary finds nowhere in the sentence may be filled anywhere in
+        # the span. Where it finds one outside the span (改革: reform), the part may still be
+        # rendered otherwise at the span's edge (数字服务产业: digital services | sector), but not by
+        # a word inside it: in "reform of the | cultural administrative system", "administrative"
+        # is not the rendering of 改革.
+        found_components = {c for hits in hits_at.values() for c, _, _, value in hits if value >= 0.5}
         fill_capacity_per_char = [1.0 if component.chars == 1 and component.weight < 1 else 0.5
                                   for component in profile]
-        total_fill_capacity = sum(weight * per_char for weight, per_char in zip(chars, fill_capacity_per_char))
+        edge_only = [c in found_components for c in range(len(profile))]
+        total_fill_capacity = sum(weight * per_char for weight, per_char, edge in
+                                  zip(chars, fill_capacity_per_char, edge_only) if not edge)
+        total_edge_capacity = sum(weight * per_char for weight, per_char, edge in
+                                  zip(chars, fill_capacity_per_char, edge_only) if edge)
         for first in sorted(starts):
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
@@ -462,6 +472,7 @@ class Matcher:
             whole_words = 0  # words of the span found in some whole-term gloss
             covered = 0.0
             fill_capacity = total_fill_capacity
+            edge_capacity = total_edge_capacity
             for last in range(first, min(len(words), first + max_words, last_explained + _MAX_TRAILING_WORDS + 1)):
                 current = words[last]
                 if current.text in HARD_BREAKS:
@@ -495,11 +506,14 @@ class Matcher:
                             compound_improves = True
                 if compound_improves:  # coverage changed: recount what is covered and what may be filled
                     covered = 0.0
-                    fill_capacity = 0.0
-                    for weight, value, per_char in zip(chars, coverage, fill_capacity_per_char):
+                    fill_capacity = edge_capacity = 0.0
+                    for weight, value, per_char, edge in zip(chars, coverage, fill_capacity_per_char, edge_only):
                         covered += weight * value
                         if value < 0.5:
-                            fill_capacity += weight * (1 - value) * per_char
+                            if edge:
+                                edge_capacity += weight * (1 - value) * per_char
+                            else:
+                                fill_capacity += weight * (1 - value) * per_char
                 if last + 1 < len(words) and words[last + 1].joined_to_previous:
                     continue  # a hyphenated compound counts once, at its end, and is never cut
                 # A word counts as explained only when it renders something the span had not yet
@@ -522,12 +536,14 @@ class Matcher:
                 # on both sides. English puts modifiers first, so unexplained words at the start of the
                 # span stand for the term's first word and those at the end for its last.
                 middle = content - explained_units - leading_unexplained - trailing_unexplained - trailing_blocked
-                usable = middle
+                edge_words = 0
                 if coverage and coverage[0] < 0.5:
-                    usable += leading_unexplained
+                    edge_words += leading_unexplained
                 if coverage and coverage[-1] < 0.5:
-                    usable += trailing_unexplained
-                fill = max(0.0, min(usable, fill_capacity))
+                    edge_words += trailing_unexplained
+                fill = max(0.0, min(middle + edge_words, fill_capacity))
+                if edge_capacity:
+                    fill += min(edge_words, middle + edge_words - fill, edge_capacity)
                 recall = (covered + _FILL_CREDIT * 2 * fill) / total_weight
                 precision = (explained_sum + _FILL_CREDIT * fill) / (content + _FUNCTION_WORD_COST * function_inside)
                 value = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
