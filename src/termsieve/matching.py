@@ -469,6 +469,7 @@ class Matcher:
             compound_improves = False
             compound_head = first
             stems: list[str] = []
+            content_stems: list[str] = []
             whole_words = 0  # words of the span found in some whole-term gloss
             covered = 0.0
             fill_capacity = total_fill_capacity
@@ -482,6 +483,8 @@ class Matcher:
                     continue
                 if current.text[0].isalnum():
                     stems.append(current.stem)
+                    if current.is_content:
+                        content_stems.append(current.stem)
                     if current.stem in whole_stems:
                         whole_words += 1
                 if not current.is_content:
@@ -548,7 +551,7 @@ class Matcher:
                 precision = (explained_sum + _FILL_CREDIT * fill) / (content + _FUNCTION_WORD_COST * function_inside)
                 value = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
                 if whole_words:
-                    span_stems = frozenset(stems)
+                    span_stems = frozenset(content_stems)  # the glosses have no function words either
                     for gloss in whole:
                         value = max(value, len(gloss & span_stems) / len(gloss | span_stems))
                 if (
