@@ -593,16 +593,22 @@ class Matcher:
     def choose(self, occurrences: Sequence[TermOccurrence], spans_per_occurrence: Sequence[list[SpanScore]],
                term_units: frozenset[int] | None = None) -> TermMatch:
         """The best English for a term over its occurrences, and up to three alternatives."""
+        # Spans are grouped by their content words, so that "reforming the system of ..." and
+        # "reform of the system of ..." in two sentences count as one rendering, not two rivals
+        # of the piece they share.
         per_key: dict[tuple[str, ...], dict[int, SpanScore]] = defaultdict(dict)
         credit: dict[tuple[str, ...], dict[int, float]] = defaultdict(dict)
+        full_keys: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
         for index, spans in enumerate(spans_per_occurrence):
             if not spans:
                 continue
             winner = max(spans, key=lambda span: (span.score, span.first - span.last))
             for span in spans:
-                held = per_key[span.key].get(index)
+                key = content_key(span.key)
+                full_keys[key].add(span.key)
+                held = per_key[key].get(index)
                 if held is None or span.score > held.score:
-                    per_key[span.key][index] = span
+                    per_key[key][index] = span
                     # A span that loses to a better one in the same sentence is only a runner-up there,
                     # and a piece of the winning span is not a rendering of its own.
                     if span.score >= winner.score - 0.05:
@@ -611,7 +617,7 @@ class Matcher:
                         factor = _NESTED_RUNNER_UP_CREDIT
                     else:
                         factor = _RUNNER_UP_CREDIT
-                    credit[span.key][index] = span.score * factor
+                    credit[key][index] = span.score * factor
         if not per_key:
             return TermMatch(None, (), {})
         if term_units is None:
@@ -622,13 +628,13 @@ class Matcher:
             mean = sum(credit[key].values()) / len(occurrences)
             value = 0.75 * mean + 0.25 * max(values)
             if len(term_units) >= 2:
-                with_key = self.units_containing(key)
+                with_key = self._units_with_any(full_keys[key])
                 dice = 2 * len(with_key & term_units) / (len(term_units) + len(with_key))
                 value = 0.7 * value + 0.3 * dice
             ranked.append((value, key))
         ranked.sort(key=lambda item: (-item[0], len(item[1])))
         if len(term_units) >= 2:
-            ranked = self._extend_collocation(ranked, term_units)
+            ranked = self._extend_collocation(ranked, term_units, full_keys)
         equivalents: list[Equivalent] = []
         seen_text: set[str] = set()
         for value, key in ranked:
@@ -646,7 +652,13 @@ class Matcher:
             chosen_spans[index] = (words[span.first].start, words[span.last - 1].end)
         return TermMatch(best, tuple(equivalents[1:]), chosen_spans)
 
-    def _extend_collocation(self, ranked: list[tuple[float, tuple[str, ...]]], term_units: frozenset[int]
+    def _units_with_any(self, keys: set[tuple[str, ...]]) -> frozenset[int]:
+        if len(keys) == 1:
+            return self.units_containing(next(iter(keys)))
+        return frozenset().union(*(self.units_containing(key) for key in keys))
+
+    def _extend_collocation(self, ranked: list[tuple[float, tuple[str, ...]]], term_units: frozenset[int],
+                            full_keys: dict[tuple[str, ...], set[tuple[str, ...]]]
                             ) -> list[tuple[float, tuple[str, ...]]]:
         """Prefer a longer span that goes with the term as faithfully as the best one does.
 
@@ -654,7 +666,7 @@ class Matcher:
         longer span recurs with the term nearly wherever the best span does, it is the rendering.
         """
         best_value, best_key = ranked[0]
-        best_together = len(self.units_containing(best_key) & term_units)
+        best_together = len(self._units_with_any(full_keys[best_key]) & term_units)
         choice = None
         for value, key in ranked[1:]:
             extra = len(key) - len(best_key)
@@ -662,7 +674,7 @@ class Matcher:
                 continue
             if value < _EXTENSION_MIN_VALUE * best_value:
                 continue
-            together = len(self.units_containing(key) & term_units)
+            together = len(self._units_with_any(full_keys[key]) & term_units)
             faithful = together >= 2 and together >= _EXTENSION_MIN_SHARE * best_together
             if faithful and (choice is None or len(key) > len(choice[1])):
                 choice = (value, key)
@@ -683,6 +695,18 @@ class Matcher:
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
             counts[text] += 1
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+@lru_cache(maxsize=1)
+def _function_stems() -> frozenset[str]:
+    return frozenset(map(stem, FUNCTION_WORDS))
+
+
+@lru_cache(maxsize=200_000)
+def content_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """A span's stems without its function words: what renderings are compared and grouped by."""
+    function_stems = _function_stems()
+    return tuple(word_stem for word_stem in key if word_stem not in function_stems) or key
 
 
 @lru_cache(maxsize=65_536)
@@ -738,7 +762,7 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
             continue
         for occurrence, spans in zip(occurrences, new_lists):
             for span in spans:
-                if span.key == key and span.score >= _MIN_CLAIM_SCORE:
+                if content_key(span.key) == key and span.score >= _MIN_CLAIM_SCORE:
                     for word in span.claimed:
                         claims[occurrence.unit][word].append((occurrence.start, occurrence.end))
                     break
