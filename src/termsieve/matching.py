@@ -400,7 +400,8 @@ class Matcher:
         whole = self._whole_glosses(term)
         whole_stems = frozenset().union(*whole) if whole else frozenset()
         anchors = {j for j, value in explained.items() if value >= 0.5}
-        anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
+        if whole_stems:
+            anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
         if not anchors:
             return []
         middle_zh = (occurrence.start + occurrence.end) / (2 * max(1, len(unit.simplified)))
@@ -414,9 +415,9 @@ class Matcher:
         candidates: list[tuple] = []
         starts = set()
         # Parts of the term the dictionary explains nothing of here may be rendered by the English
-        # words just before the first explained one, since English puts modifiers first (海洋经济:
-        # marine | economy; 自由贸易试验区: Pilot | Free Trade Zone): one word back per such part, at
-        # most two, never across a function word.
+        # word just before an explained one, since English puts modifiers first (海洋经济: marine |
+        # economy; 自由贸易试验区: Pilot | Free Trade Zone): spans may also start there, never across
+        # a function word.
         hit_components = {c for hits in hits_at.values() for c, *_ in hits}
         lead = min(_MAX_LEADING_FILL, sum(1 for c in range(len(profile)) if c not in hit_components))
         for anchor in anchors:
