@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from termsieve import candidates, dictionary
-from termsieve.chinese import get_segmenter, has_cjk, to_simplified
+from termsieve.chinese import get_segmenter, to_simplified
+from termsieve.cjk import has_cjk
 from termsieve.english import gloss_variants, tokenize
 from termsieve.matching import Matcher, TermOccurrence, make_unit
 

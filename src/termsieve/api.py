@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .chinese import Segmenter, get_segmenter, has_cjk, is_cjk_char, search_form, to_simplified
+from .chinese import Segmenter, get_segmenter, search_form, to_simplified
+from .cjk import has_cjk, is_cjk_char
 from .errors import InputError
 from .matching import (
     Matcher,
@@ -89,9 +90,9 @@ def read(paths: Sequence[str | Path], format: str | None = None, *, source_colum
 
 def read_term_list(path: str | Path) -> list[str]:
     """Source terms, one per line; blank lines and `#` comments are ignored."""
-    from .readers._common import decode, read_bytes
+    from .readers import read_text_file
 
-    text = decode(read_bytes(Path(path)), Path(path))
+    text = read_text_file(path)
     terms = []
     for line in text.splitlines():
         term = line.split("#", 1)[0].strip()

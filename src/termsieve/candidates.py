@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from .chinese import Token, is_cjk_char
+from .chinese import Token
+from .cjk import is_cjk_char
 
 MAX_TOKENS = 6
 MAX_CHARS = 16

@@ -7,23 +7,13 @@ one character, so offsets in the Simplified text are offsets in the text as writ
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
 
+from .cjk import is_cjk_char
 from .errors import MissingDependencyError
-
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
-
-
-def is_cjk_char(char: str) -> bool:
-    return _CJK.match(char) is not None
 
 
 @lru_cache(maxsize=1)

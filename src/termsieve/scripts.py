@@ -7,7 +7,6 @@ converted in one call because each call into OpenCC has a fixed cost.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -22,14 +21,6 @@ def _converter():
     return _t2s()
 
 
-@lru_cache(maxsize=1)
-def _cjk_pattern() -> re.Pattern[str]:
-    # Compiling a class of CJK ranges costs milliseconds; most texts are ASCII and never need it.
-    return re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-def has_cjk(text: str) -> bool:
-    return not text.isascii() and _cjk_pattern().search(text) is not None
 
 
 def to_simplified(text: str) -> str:

@@ -54,6 +54,13 @@ PATHS_PER_CALL.update({"json": 2, "yaml": 2, "po-pair": 2, "markdown": 2})
 _SNIFF_BYTES = 4096
 
 
+def read_text_file(path: str | Path) -> str:
+    """The decoded text of a plain text file (UTF-8, or UTF-16 with a BOM), with errors at file:line."""
+    from ._common import read_text
+
+    return read_text(Path(path))
+
+
 def detect_format(path: str | Path) -> str:
     """Format of one file: by extension, else by sniffing its content (a `<tmx` element)."""
     path = Path(path)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..cjk import cjk_pattern
 from ..errors import InputError
 
-# CJK ideographs (basic, extension A, compatibility) plus extensions B and beyond.
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+if TYPE_CHECKING:  # model's dataclasses stay off `termsieve check`'s start-up path
+    from ..model import SegmentPair
+
 # A Latin word counts as one unit against one CJK character: a Chinese line quoting "5G" or "AI"
 # is still Chinese, an English line naming 北京 is still English.
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?")
@@ -56,6 +60,11 @@ def decode(data: bytes, path: Path) -> str:
     return text.lstrip("\ufeff")
 
 
+def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]]) -> list[SegmentPair]:
+    """The pairs of every file, file by file."""
+    return [pair for path in paths for pair in read_file(path)]
+
+
 def read_text(path: Path) -> str:
     """Decoded text of a file; an empty (or blank) file is an error."""
     text = decode(read_bytes(path), path)
@@ -73,7 +82,7 @@ def split_lines(text: str) -> list[str]:
 
 
 def cjk_count(text: str) -> int:
-    return len(_CJK.findall(text))
+    return len(cjk_pattern(supplementary=True).findall(text))
 
 
 def cjk_share(text: str) -> float | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Granularity, Location, SegmentPair
-from ._common import read_bytes
+from ._common import read_bytes, read_each
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ZH_TAGS = frozenset({"zh", "zho", "chi", "cmn"})
@@ -26,10 +26,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def read_tmx(paths: list[Path], options: object = None) -> list[SegmentPair]:
-    pairs: list[SegmentPair] = []
-    for path in paths:
-        pairs.extend(_read_file(path))
-    return pairs
+    return read_each(paths, _read_file)
 
 
 def _read_file(path: Path) -> list[SegmentPair]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Location, SegmentPair
-from ._common import read_bytes
+from ._common import read_bytes, read_each
 
 _NS_12 = "urn:oasis:names:tc:xliff:document:1.2"
 _NS_20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -21,10 +21,7 @@ _CODE_ONLY = {"ph", "bpt", "ept", "it", "sub", "x", "bx", "ex", "cp", "sc", "ec"
 
 
 def read_xliff(paths: list[Path], options: object = None) -> list[SegmentPair]:
-    pairs: list[SegmentPair] = []
-    for path in paths:
-        pairs.extend(_read_file(path))
-    return pairs
+    return read_each(paths, _read_file)
 
 
 def _read_file(path: Path) -> list[SegmentPair]:
