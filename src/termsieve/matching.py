@@ -56,6 +56,7 @@ _NESTED_RUNNER_UP_CREDIT = 0.1
 _CUT_SHORT_PENALTY = 0.85
 _MAX_TRAILING_WORDS = 4
 _MAX_LEADING_FILL = 1
+_NOUN_HEAD_MIN_SHARE = 0.85
 _POSITION_WEIGHT = 0.05
 _HIT_CACHE_ENTRIES = 200_000
 _SPACES = re.compile(r"\s+")
@@ -636,6 +637,7 @@ class Matcher:
         ranked.sort(key=lambda item: (-item[0], len(item[1])))
         if len(term_units) >= 2:
             ranked = self._extend_collocation(ranked, term_units, full_keys)
+        ranked = self._complete_noun_phrase(ranked, per_key)
         equivalents: list[Equivalent] = []
         seen_text: set[str] = set()
         for value, key in ranked:
@@ -683,6 +685,26 @@ class Matcher:
             return ranked
         return [(best_value, choice[1])] + [item for item in ranked if item[1] != choice[1]]
 
+    def _complete_noun_phrase(self, ranked: list[tuple[float, tuple[str, ...]]],
+                              per_key: dict[tuple[str, ...], dict[int, SpanScore]]
+                              ) -> list[tuple[float, tuple[str, ...]]]:
+        """Prefer the best rendering plus the noun that ends its noun phrase, when that scores close.
+
+        Translators add head nouns no dictionary explains (backward production | facilities, Stock
+        | Connect); a rendering that stops on a modifier is cut short.
+        """
+        best_value, best_key = ranked[0]
+        for value, key in ranked[1:]:
+            if value < _NOUN_HEAD_MIN_SHARE * best_value:
+                break
+            if len(key) != len(best_key) + 1 or key[:-1] != best_key:
+                continue
+            span = next(iter(per_key[key].values()))
+            words = self.units[span.unit].words
+            if span.last - span.first >= 2 and _cuts_noun_phrase(words[span.last - 2], words[span.last - 1]):
+                return [(best_value, key)] + [item for item in ranked if item[1] != key]
+        return ranked
+
     def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
         counts: dict[str, int] = defaultdict(int)
         for span in by_occurrence.values():
@@ -713,6 +735,24 @@ def content_key(key: tuple[str, ...]) -> tuple[str, ...]:
 @lru_cache(maxsize=65_536)
 def _ends_like_adjective(word: str) -> bool:
     return _ADJECTIVE_ENDING.search(word.lower()) is not None
+
+
+def _cuts_noun_phrase(last: Word, following: Word) -> bool:
+    """Would a rendering that ends on `last` stop inside a noun phrase that `following` ends?
+
+    Not on an adjective (urban | areas), not before a plural noun it modifies (backward production |
+    facilities), not inside a capitalized name (Shanghai-Hong Kong Stock | Connect).
+    """
+    if not following.is_content:
+        return False
+    if last.text[0].isupper() and following.text[0].isupper():
+        return True
+    return _ends_like_adjective(last.text) or _looks_plural(following.text)
+
+
+@lru_cache(maxsize=65_536)
+def _looks_plural(word: str) -> bool:
+    return len(word) > 3 and word.islower() and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
