@@ -75,18 +75,20 @@ def generate(directory: Path, pair_count: int, term_count: int, seed: int = 7) -
     return corpus, glossary
 
 
-def wall(command: list[str], repeat: int, cwd: Path) -> tuple[float, int]:
-    """Best wall time of `repeat` runs (after one warm-up; the least disturbed by other load, as timeit
-    does), and the last exit status."""
-    times = []
-    status = 0
+def wall(commands: list[list[str]], repeat: int, cwd: Path) -> list[tuple[float, int]]:
+    """Best wall time of `repeat` runs of each command (after one warm-up; the least disturbed by other
+    load, as timeit does), and its last exit status. The commands take turns, so that a busy spell on
+    the machine slows them alike and their ratio holds."""
+    times: list[list[float]] = [[] for _ in commands]
+    statuses = [0] * len(commands)
     for attempt in range(repeat + 1):
-        start = time.perf_counter()
-        completed = subprocess.run(command, cwd=cwd, capture_output=True)
-        if attempt:
-            times.append(time.perf_counter() - start)
-        status = completed.returncode
-    return min(times), status
+        for index, command in enumerate(commands):
+            start = time.perf_counter()
+            completed = subprocess.run(command, cwd=cwd, capture_output=True)
+            if attempt:
+                times[index].append(time.perf_counter() - start)
+            statuses[index] = completed.returncode
+    return [(min(each), status) for each, status in zip(times, statuses)]
 
 
 def main() -> None:
@@ -105,10 +107,13 @@ def main() -> None:
         small_glossary.write_text("source\ttarget\tstatus\n高质量发展\thigh-quality development\tpreferred\n",
                                   encoding="utf-8")
 
-        bare, _ = wall([sys.executable, "-c", "import click"], args.repeat, directory)
         check = [*_termsieve(), "check", "--no-config", "-q"]
-        large, large_status = wall([*check, corpus.name, "--glossary", glossary.name], args.repeat, directory)
-        tiny, tiny_status = wall([*check, small.name, "--glossary", small_glossary.name], args.repeat, directory)
+        (bare, _), (large, large_status), (tiny, tiny_status) = wall(
+            [[sys.executable, "-c", "import click"],
+             [*check, corpus.name, "--glossary", glossary.name],
+             [*check, small.name, "--glossary", small_glossary.name]],
+            args.repeat, directory,
+        )
 
         # In-process breakdown of the large run.
         from termsieve import check as check_module

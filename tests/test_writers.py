@@ -11,18 +11,8 @@ from pathlib import Path
 import pytest
 
 from termsieve.errors import FormatError
-from termsieve.model import (
-    Alternative,
-    Context,
-    Extraction,
-    Glossary,
-    GlossaryEntry,
-    InputFile,
-    Location,
-    Span,
-    Status,
-    TermResult,
-)
+from termsieve.model import Glossary, GlossaryEntry, InputFile, Location, Status
+from termsieve.results import Alternative, Context, Extraction, Span, TermResult
 from termsieve.writers import CC_CEDICT_CREDIT, EXTRACTION_COLUMNS, write_extraction
 from termsieve.writers.review_workbook import CONTEXT_COLUMNS, REVIEW_COLUMNS
 

@@ -21,17 +21,8 @@ from .matching import (
     astuple_span,
     link_competitively,
 )
-from .model import (
-    Alternative,
-    Context,
-    Corpus,
-    Extraction,
-    Glossary,
-    Location,
-    SegmentPair,
-    Span,
-    TermResult,
-)
+from .model import Corpus, Glossary, Location, SegmentPair
+from .results import Alternative, Context, Extraction, Span, TermResult
 from .runtime import paused_gc
 
 DEFAULT_MIN_TERMHOOD = 0.5

@@ -1,12 +1,15 @@
 """Small frozen data classes passed between the pipeline's stages.
 
-read -> SegmentPair / Corpus -> extract -> TermResult / Extraction -> write
+read -> SegmentPair / Corpus -> extract -> TermResult / Extraction (in termsieve.results) -> write
 glossary files -> Glossary / GlossaryEntry -> check -> Finding
+
+What extraction produces lives in termsieve.results, so that `termsieve check`, which never extracts,
+does not pay for creating those classes at start-up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -61,58 +64,6 @@ class Corpus:
 
     pairs: tuple[SegmentPair, ...]
     inputs: tuple[InputFile, ...]
-
-
-@dataclass(frozen=True)
-class Span:
-    """Half-open character range [start, end) in a string."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Context:
-    """One occurrence of a term, with its aligned sentences and the matched spans highlighted."""
-
-    source_sentence: str
-    target_sentence: str
-    source_span: Span
-    target_span: Span | None
-    location: Location
-    target_found: str = ""
-
-
-@dataclass(frozen=True)
-class Alternative:
-    target: str
-    score: float
-
-
-@dataclass(frozen=True)
-class TermResult:
-    """One extracted (or given) source term with its best English equivalent."""
-
-    source: str  # as written, the most frequent written form
-    source_simplified: str
-    target: str  # "" when no equivalent was found
-    score: float  # in [0, 1]
-    alternatives: tuple[Alternative, ...]
-    frequency: int
-    location: Location  # first occurrence
-    variants: tuple[str, ...] = ()  # every written form, e.g. Traditional and Simplified
-    termhood: float = 0.0
-    contexts: tuple[Context, ...] = ()
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """The whole result of one extract run, with what is needed to reproduce it."""
-
-    terms: tuple[TermResult, ...]
-    inputs: tuple[InputFile, ...]
-    signature: dict[str, str] = field(default_factory=dict)  # segmenter, dictionary, thresholds, version
-    pair_count: int = 0
 
 
 class Status(str, Enum):

@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, pairwise
 
-from .model import Granularity, SegmentPair, Span
+from .model import Granularity, SegmentPair
+from .results import Span
 
 # A boundary is cut only when at least this share of the probability mass of all alignments
 # passes through it. On the GR2008-2016 TMX files re-joined into paragraphs of 3-6 units

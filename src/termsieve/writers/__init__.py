@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..dictionary import CREDIT
-from ..model import Extraction, Glossary, GlossaryEntry, Status, TermResult
+from ..model import Glossary, GlossaryEntry, Status
 from ..registry import Registry
+from ..results import Extraction, TermResult
 
 CC_CEDICT_CREDIT = CREDIT  # one wording of the credit, kept where the dictionary is read
 MAX_ALTERNATIVES = 3

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..glossary import write_bytes_atomic
-from ..model import Context, Extraction, Span, TermResult
+from ..results import Context, Extraction, Span, TermResult
 from . import CC_CEDICT_CREDIT, GlossaryMark, alternative_targets, sorted_terms
 
 TERMS_SHEET = "Terms"

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ..glossary import escape_field, join_list, write_text_atomic
-from ..model import Extraction
+from ..results import Extraction
 from . import EXTRACTION_COLUMNS, GlossaryMark, metadata, term_record
 
 
