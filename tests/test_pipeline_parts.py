@@ -184,3 +184,44 @@ def test_recurring_rendering_keeps_the_head_noun_translators_add():
     assert match.best.target == "digital economy sector"
     assert "digital economy" in [alternative.target for alternative in match.alternatives]
 
+
+
+def test_proper_noun_glosses_count_when_the_translation_uses_the_name():
+    # CC-CEDICT has only proper-noun glosses for 上海 and 世博会; the English uses both names.
+    matcher, units = _matcher([("上海世博会即将开幕", "The Shanghai World Expo will open soon.")])
+    match = _best(matcher, units, "上海世博会", ("上海", "世博会"))
+    assert match.best.target == "Shanghai World Expo"
+
+
+def test_a_phrase_like_proper_noun_gloss_is_kept_whole():
+    # 物联网: "Internet of things (IoT)", capitalized but a phrase, not the name "Internet".
+    matcher, units = _matcher([("加快物联网研发应用",
+                                "We will accelerate R&D in and application of the Internet of Things.")])
+    match = _best(matcher, units, "物联网", ("物", "联网"))
+    assert match.best.target == "Internet of Things"
+
+
+def test_renderings_are_grouped_by_their_content_words():
+    # Two wordings of one rendering must not lose to the piece they share.
+    matcher, units = _matcher([
+        ("深化集体林权制度改革", "We will deepen reform of the system of collective forest rights."),
+        ("推进集体林权制度改革", "We continued reforming the system of collective forest rights."),
+    ])
+    match = _best(matcher, units, "集体林权制度改革", ("集体", "林权", "制度", "改革"))
+    assert match.best.target.startswith("reform")
+    assert match.best.target.endswith("system of collective forest rights")
+
+
+def test_a_rendering_does_not_stop_before_its_head_noun():
+    matcher, units = _matcher([("淘汰落后产能", "We will eliminate backward production facilities.")])
+    match = _best(matcher, units, "淘汰落后产能", ("淘汰", "落后", "产能"))
+    assert match.best.target == "eliminate backward production facilities"
+
+
+def test_a_word_explained_elsewhere_in_the_sentence_is_not_filled_inside_the_span():
+    # 改革 is rendered by "reform" before the span; "administrative" inside it is not its rendering.
+    matcher, units = _matcher([("推进文化体制改革",
+                                "We will deepen reform of the cultural administrative system, "
+                                "accelerate reform of the social system.")])
+    match = _best(matcher, units, "文化体制改革", ("文化", "体制改革"))
+    assert match.best.target == "reform of the cultural administrative system"

@@ -688,18 +688,26 @@ class Matcher:
     def _complete_noun_phrase(self, ranked: list[tuple[float, tuple[str, ...]]],
                               per_key: dict[tuple[str, ...], dict[int, SpanScore]]
                               ) -> list[tuple[float, tuple[str, ...]]]:
-        """Prefer the best rendering plus the noun that ends its noun phrase, when that scores close.
+        """Prefer the best rendering plus the noun that ends its noun phrase, when that fits as well.
 
         Translators add head nouns no dictionary explains (backward production | facilities, Stock
-        | Connect); a rendering that stops on a modifier is cut short.
+        | Connect): a rendering that stops on a modifier is cut short. The longer one is preferred when
+        it is found in at least half the sentences the best one is, and its spans score within 15% of
+        the best one's there (the runner-up discount of the ranking does not apply to this test).
         """
         best_value, best_key = ranked[0]
-        for value, key in ranked[1:]:
-            if value < _NOUN_HEAD_MIN_SHARE * best_value:
-                break
+        best_spans = per_key[best_key]
+        for _, key in ranked[1:4]:
             if len(key) != len(best_key) + 1 or key[:-1] != best_key:
                 continue
-            span = next(iter(per_key[key].values()))
+            spans = per_key[key]
+            shared = [index for index in spans if index in best_spans]
+            if len(shared) * 2 < len(best_spans):
+                continue
+            longer = sum(spans[index].score for index in shared)
+            if longer < _NOUN_HEAD_MIN_SHARE * sum(best_spans[index].score for index in shared):
+                continue
+            span = spans[shared[0]]
             words = self.units[span.unit].words
             if span.last - span.first >= 2 and _cuts_noun_phrase(words[span.last - 2], words[span.last - 1]):
                 return [(best_value, key)] + [item for item in ranked if item[1] != key]
