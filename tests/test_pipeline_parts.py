@@ -225,3 +225,17 @@ def test_a_word_explained_elsewhere_in_the_sentence_is_not_filled_inside_the_spa
                                 "accelerate reform of the social system.")])
     match = _best(matcher, units, "文化体制改革", ("文化", "体制改革"))
     assert match.best.target == "reform of the cultural administrative system"
+
+
+def test_a_learned_rendering_leaves_out_what_the_dictionary_gives_another_part_of_the_term():
+    # 兼并 (annex) always stands next to 重组 (reorganize): co-occurrence alone would teach it both
+    # "mergers" and "reorganization", and "reorganization" alone would pass for the whole term.
+    matcher, _ = _matcher([
+        ("推动企业兼并重组", "We will encourage mergers and reorganization of enterprises."),
+        ("支持重点行业兼并重组", "We will support mergers and reorganization in key industries."),
+        ("鼓励企业跨地区兼并重组", "We will encourage cross-regional mergers and reorganization."),
+    ])
+    merge, reorganize = matcher._profile(("兼并", "重组"))
+    assert ("merger",) in merge.glosses
+    assert not any("reorgan" in gloss for gloss in merge.glosses)
+    assert ("reorgan",) in reorganize.glosses

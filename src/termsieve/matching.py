@@ -267,13 +267,30 @@ class Matcher:
     def _profile(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
         """What each part of a term may be rendered by: its glosses, or its parts' glosses."""
         profile: list[_Component] = []
+        # A word learns from co-occurrence the words around its translation too: 兼并 (annex), always
+        # next to 重组 (reorganize), learns "mergers" and "reorganization". What the dictionary gives
+        # another part of the same term is that part's, not a learned rendering of this one.
+        dictionary_stems = {
+            component: {word_stem for gloss in self._glosses_of(component) for word_stem in gloss}
+            for component in components
+        }
+
+        def learned_for(component: str, glosses: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+            others = set().union(*(stems for other, stems in dictionary_stems.items() if other != component))
+            kept = []
+            for gloss in self._associations(component, glosses):
+                gloss = tuple(word_stem for word_stem in gloss if word_stem not in others)
+                if gloss:
+                    kept.append(gloss)
+            return tuple(kept)
+
         for component in components:
             if self._is_particle(component):
                 continue  # 的, 和, 与 inside a term: rendered by "of", "and" or by nothing
             glosses = self._glosses_of(component)
             if glosses:
                 # What the translators wrote, when the dictionary's renderings are not it (集群: clan).
-                learned = self._associations(component, glosses)
+                learned = learned_for(component, glosses)
                 profile.append(_Component(len(component), 1.0, glosses + learned,
                                           (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned)))
                 continue
@@ -282,7 +299,7 @@ class Matcher:
             # helps only where the split found no word.
             parts = self._dictionary_words(component)
             if all(len(part) == 1 for part in parts):
-                learned = self._associations(component, ())
+                learned = learned_for(component, ())
                 if learned:
                     profile.append(_Component(len(component), _ASSOCIATION_WEIGHT, learned))
                     continue
