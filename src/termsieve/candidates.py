@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from .chinese import Token
 from .cjk import is_cjk_char
+from .lexicon import WordTable, bucket_strings
 
 MAX_TOKENS = 6
 MAX_CHARS = 16
@@ -197,31 +198,34 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
 
 
 @lru_cache(maxsize=1)
-def _general_frequencies() -> dict[str, float]:
+def _general_frequencies() -> WordTable:
     # The frequency table itself, not zipf_frequency(): that would re-tokenize every word with a
-    # second jieba dictionary.
+    # second jieba dictionary. Values are Zipf frequencies as text.
     from importlib.util import find_spec
 
     from .cache import cached
 
-    def build() -> dict[str, float]:
+    def build() -> dict[str, str]:
         from wordfreq import get_frequency_dict
 
-        return get_frequency_dict("zh", wordlist="best")
+        frequencies = get_frequency_dict("zh", wordlist="best")
+        return bucket_strings((word, repr(math.log10(frequency) + 9))
+                              for word, frequency in frequencies.items() if frequency > 0)
 
     # wordfreq itself is imported only to build the table: its import alone takes about 0.3 s.
     spec = find_spec("wordfreq")
     package_dirs = list(spec.submodule_search_locations or ()) if spec else []
     data_file = os.path.join(package_dirs[0], "data", "large_zh.msgpack.gz") if package_dirs else ""
     if not data_file or not os.path.exists(data_file):
-        return build()
-    return cached("wordfreq-zh", [data_file], build)
+        return WordTable(build())
+    return WordTable(cached("wordfreq-zh-table", [data_file], build))
 
 
+@lru_cache(maxsize=200_000)
 def _zipf(word: str) -> float:
     """Zipf frequency (log10 per billion words) of a word in general Chinese; 0 when unseen."""
-    frequency = _general_frequencies().get(word, 0.0)
-    return math.log10(frequency) + 9 if frequency > 0 else 0.0
+    zipf = _general_frequencies().get(word)
+    return float(zipf) if zipf else 0.0
 
 
 def _entropy(neighbours: list[str]) -> float:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from .cjk import is_cjk_char
 from .errors import MissingDependencyError
+from .lexicon import WordTable, bucket_strings
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +98,7 @@ def _import_jieba():
 
 
 @lru_cache(maxsize=1)
-def _dictionary_tags() -> dict[str, str]:
+def _dictionary_tags() -> WordTable:
     """Word -> part of speech from jieba's dictionary (what jieba.posseg parses at every import)."""
     jieba = _import_jieba()
 
@@ -106,15 +107,10 @@ def _dictionary_tags() -> dict[str, str]:
     dictionary_file = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
 
     def parse() -> dict[str, str]:
-        tags = {}
         with open(dictionary_file, encoding="utf-8") as lines:
-            for line in lines:
-                parts = line.split()
-                if len(parts) == 3:
-                    tags[parts[0]] = parts[2]
-        return tags
+            return bucket_strings((parts[0], parts[2]) for parts in map(str.split, lines) if len(parts) == 3)
 
-    return cached("jieba-tags", [dictionary_file], parse)
+    return WordTable(cached("jieba-tag-table", [dictionary_file], parse))
 
 
 def _loaded_tokenizer(jieba):
@@ -139,12 +135,12 @@ class _JiebaBackend:
         jieba.setLogLevel(30)  # logging.WARNING, without importing logging on the check path
         self._tokenizer = _loaded_tokenizer(jieba)
         # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.
-        self._tags: dict[str, str] = _dictionary_tags()
+        self._tags = _dictionary_tags()
         user_words = list(user_words)
         for word in user_words:
             self._tokenizer.add_word(word)
         if user_words:
-            self._tags = {**self._tags, **dict.fromkeys(user_words, "nz")}
+            self._tags = self._tags.with_overrides(dict.fromkeys(user_words, "nz"))
 
     def tokens(self, text: str) -> list[Token]:
         tags = self._tags
@@ -172,7 +168,7 @@ class _PkusegBackend:
         # pkuseg's own tagger downloads its model on first use; the dictionary tags from jieba are
         # enough for term boundaries and ship with it.
         self._model = pkuseg.pkuseg(user_dict=words or "default", postag=False)
-        self._tags: dict[str, str] = {**_dictionary_tags(), **dict.fromkeys(words, "nz")}
+        self._tags = _dictionary_tags().with_overrides(dict.fromkeys(words, "nz"))
 
     def tokens(self, text: str) -> list[Token]:
         result: list[Token] = []
