@@ -174,3 +174,19 @@ def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
     parallel = api.extract(corpus, api.ExtractOptions(jobs=2))
     assert used == [(2, True)]
     assert parallel.terms == serial.terms
+
+
+def test_automatic_jobs_stay_in_one_process_while_other_threads_run():
+    import threading
+
+    if api._worker_count(2, 10**6) < 2:
+        pytest.skip("worker processes are forked, which this platform does not offer")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert api._worker_count(0, 10**6) == 1
+        assert api._worker_count(2, 10**6) == 2  # asked for explicitly
+    finally:
+        release.set()
+        other.join()

@@ -330,6 +330,10 @@ def _worker_count(jobs: int, occurrences: int) -> int:
     if not sys.platform.startswith("linux"):
         return 1  # workers inherit the matcher by fork, which only Linux offers safely
     if jobs <= 0:
+        import threading
+
+        if threading.active_count() > 1:
+            return 1  # forking a process that runs other threads can deadlock the child: ask explicitly
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         jobs = min(cores, MAX_JOBS)
         # Each worker ends up with a private copy of much of what it touches; measured on the nine
