@@ -239,3 +239,26 @@ def test_a_learned_rendering_leaves_out_what_the_dictionary_gives_another_part_o
     assert ("merger",) in merge.glosses
     assert not any("reorgan" in gloss for gloss in merge.glosses)
     assert ("reorgan",) in reorganize.glosses
+
+
+def test_a_loose_rendering_no_dictionary_links_is_found_by_recurrence():
+    # 创业板 has no gloss that occurs here; "ChiNext stock market" goes with it in every sentence.
+    matcher, units = _matcher([
+        ("创业板市场平稳运行", "The ChiNext stock market ran smoothly."),
+        ("推出创业板", "We launched the ChiNext stock market."),
+        ("继续发展创业板", "We will further develop the ChiNext stock market for innovative firms."),
+        ("完善多层次资本市场", "We will improve the multilevel capital market."),
+        ("股票市场平稳运行", "The stock market ran smoothly."),
+    ])
+    match = _best(matcher, units, "创业板", ("创业板",))
+    assert match.best.target == "ChiNext stock market"
+    assert 0.5 <= match.best.score <= 1.0
+
+
+def test_a_strong_dictionary_rendering_is_not_displaced_by_recurrence():
+    matcher, units = _matcher([
+        ("加快数字化转型", "We will expedite digital transformation in every sector."),
+        ("推进数字化转型", "We will advance digital transformation in every sector."),
+    ])
+    match = _best(matcher, units, "数字化转型", ("数字化", "转型"))
+    assert match.best.target == "digital transformation"

@@ -57,6 +57,11 @@ _CUT_SHORT_PENALTY = 0.85
 _MAX_TRAILING_WORDS = 4
 _MAX_LEADING_FILL = 1
 _NOUN_HEAD_MIN_SHARE = 0.85
+_COOCCURRENCE_MAX_WORDS = 6
+_COOCCURRENCE_MAX_OCCURRENCES = 10  # enough to find what recurs; Dice still counts every sentence
+_COOCCURRENCE_MIN_DICE = 0.7
+_COOCCURRENCE_TAKES_OVER_BELOW = 0.45
+_COOCCURRENCE_SCORE_FACTOR = 0.8
 _POSITION_WEIGHT = 0.05
 _HIT_CACHE_ENTRIES = 200_000
 _SPACES = re.compile(r"\s+")
@@ -637,10 +642,10 @@ class Matcher:
                     else:
                         factor = _RUNNER_UP_CREDIT
                     credit[key][index] = span.score * factor
-        if not per_key:
-            return TermMatch(None, (), {})
         if term_units is None:
             term_units = frozenset(occurrence.unit for occurrence in occurrences)
+        if not per_key and len(term_units) < 2:
+            return TermMatch(None, (), {})
         ranked: list[tuple[float, tuple[str, ...]]] = []
         for key, by_occurrence in per_key.items():
             values = [span.score for span in by_occurrence.values()]
@@ -652,9 +657,26 @@ class Matcher:
                 value = 0.7 * value + 0.3 * dice
             ranked.append((value, key))
         ranked.sort(key=lambda item: (-item[0], len(item[1])))
-        if len(term_units) >= 2:
+        if ranked and len(term_units) >= 2:
             ranked = self._extend_collocation(ranked, term_units, full_keys)
-        ranked = self._complete_noun_phrase(ranked, per_key)
+        if ranked:
+            ranked = self._complete_noun_phrase(ranked, per_key)
+        if len(term_units) >= 2 and (not ranked or ranked[0][0] < _COOCCURRENCE_TAKES_OVER_BELOW):
+            # Loose renderings no dictionary links (走出去: go global) recur with the term: where the
+            # dictionary's best is weak, the English that keeps the term's company takes the lead.
+            cooccurring = self._cooccurring_rendering(occurrences, term_units)
+            if cooccurring is not None:
+                dice, spans = cooccurring
+                key = content_key(next(iter(spans.values())).key)
+                value = dice * _COOCCURRENCE_SCORE_FACTOR
+                held = next((place for place, item in enumerate(ranked) if item[1] == key), None)
+                if held is not None:
+                    value = max(value, ranked.pop(held)[0])
+                else:
+                    per_key[key] = spans
+                ranked.insert(0, (value, key))
+        if not ranked:
+            return TermMatch(None, (), {})
         equivalents: list[Equivalent] = []
         seen_text: set[str] = set()
         for value, key in ranked:
@@ -671,6 +693,48 @@ class Matcher:
             words = self.units[span.unit].words
             chosen_spans[index] = (words[span.first].start, words[span.last - 1].end)
         return TermMatch(best, tuple(equivalents[1:]), chosen_spans)
+
+    def _cooccurring_rendering(self, occurrences: Sequence[TermOccurrence], term_units: frozenset[int]
+                               ) -> tuple[float, dict[int, SpanScore]] | None:
+        """The English word sequence that goes with the term most faithfully (Dice over sentences).
+
+        Candidates are runs of up to six words without punctuation that open and close on content
+        words, in the term's sentences; one found in fewer than two of them, or with a Dice below
+        the minimum, is none. Returns the Dice and a span per occurrence where the run is found.
+        """
+        found: dict[tuple[str, ...], dict[int, tuple[int, int]]] = defaultdict(dict)
+        for index, occurrence in enumerate(occurrences[:_COOCCURRENCE_MAX_OCCURRENCES]):
+            words = self.units[occurrence.unit].words
+            for first, word in enumerate(words):
+                if not word.is_content or word.joined_to_previous:
+                    continue
+                stems: list[str] = []
+                for last in range(first, min(len(words), first + _COOCCURRENCE_MAX_WORDS)):
+                    if not words[last].text[0].isalnum():
+                        break
+                    stems.append(words[last].stem)
+                    ends_compound = last + 1 >= len(words) or not words[last + 1].joined_to_previous
+                    if words[last].is_content and ends_compound:
+                        found[tuple(stems)].setdefault(index, (first, last + 1))
+        best = None
+        for key, places in found.items():
+            if len(places) < 2:
+                continue
+            with_key = self.units_containing(key)
+            together = len(with_key & term_units)
+            if together < 2:
+                continue
+            dice = 2 * together / (len(term_units) + len(with_key))
+            if dice >= _COOCCURRENCE_MIN_DICE and (best is None or (dice, len(key)) > (best[0], len(best[1]))):
+                best = (dice, key)
+        if best is None:
+            return None
+        dice, key = best
+        spans = {
+            index: SpanScore(key, occurrences[index].unit, first, last, dice)
+            for index, (first, last) in found[key].items()
+        }
+        return dice, spans
 
     def _units_with_any(self, keys: set[tuple[str, ...]]) -> frozenset[int]:
         if len(keys) == 1:
@@ -689,7 +753,8 @@ class Matcher:
         best_together = len(self._units_with_any(full_keys[best_key]) & term_units)
         choice = None
         for value, key in ranked[1:]:
-            extra = len(key) - len(best_key)
+            # Counted in words, function words included: a head noun, not a prepositional phrase.
+            extra = min(map(len, full_keys[key])) - min(map(len, full_keys[best_key]))
             if not 0 < extra <= _MAX_EXTENSION_WORDS or not _contains(key, best_key):
                 continue
             if value < _EXTENSION_MIN_VALUE * best_value:
