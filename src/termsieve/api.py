@@ -125,22 +125,23 @@ def _prepare(corpus: Corpus, progress: bool) -> _Prepared:
     return _Prepared(pairs, simplified, units)
 
 
-def _progress(items, enabled: bool, label: str):
-    if not enabled:
-        return items
+def _tqdm():
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread: matching may fork worker processes
-    return tqdm(items, desc=label, unit="seg", leave=False, disable=None)
+    return tqdm
+
+
+def _progress(items, enabled: bool, label: str):
+    if not enabled:
+        return items
+    return _tqdm()(items, desc=label, unit="seg", leave=False, disable=None)
 
 
 def _progress_bar(total: int, enabled: bool, label: str):
     if not enabled:
         return None
-    from tqdm import tqdm
-
-    tqdm.monitor_interval = 0
-    return tqdm(total=total, desc=label, unit="term", leave=False, disable=None)
+    return _tqdm()(total=total, desc=label, unit="term", leave=False, disable=None)
 
 
 def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: bool = False) -> Extraction:

@@ -202,12 +202,22 @@ def gloss_stems(gloss: str) -> tuple[str, ...]:
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]{0,7})\)")
 
 
+def _gloss_parts(gloss: str) -> list[str]:
+    """The comma- or semicolon-separated parts of a gloss, without its bracketed remarks.
+
+    "Beijing, capital of the People's Republic of China": each part stands alone.
+    """
+    return re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss))
+
+
+def _abbreviation_variants(gloss: str) -> list[tuple[str, ...]]:
+    return [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
+
+
 @lru_cache(maxsize=200_000)
 def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     """Stems of a gloss, plus any abbreviation it gives in brackets: 'artificial intelligence (AI)'."""
-    # "Beijing, capital of the People's Republic of China": each comma-separated part stands alone.
-    variants = [gloss_stems(part) for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss))]
-    variants += [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
+    variants = [gloss_stems(part) for part in _gloss_parts(gloss)] + _abbreviation_variants(gloss)
     return tuple(variant for variant in variants if variant)
 
 
@@ -220,7 +230,7 @@ def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     (IoT)", a phrase, gives (internet, thing) and (iot,).
     """
     variants = []
-    for part in re.split(r"[,;]", re.sub(r"\([^)]*\)", " ", gloss)):
+    for part in _gloss_parts(gloss):
         tokens = re.findall(r"[A-Za-z0-9]+", part)
         length = 0
         while length < len(tokens) and (tokens[length][0].isupper() or tokens[length].isdigit()):
@@ -232,5 +242,4 @@ def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
             name = tuple(stem(token) for token in tokens[:length])
         if name:
             variants.append(name)
-    variants += [(stem(abbreviation),) for abbreviation in _ABBREVIATION.findall(gloss)]
-    return tuple(variants)
+    return tuple(variants + _abbreviation_variants(gloss))

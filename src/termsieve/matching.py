@@ -415,9 +415,14 @@ class Matcher:
         total_weight = float(sum(component.chars for component in profile)) or 1.0
         hits_at: dict[int, list[tuple[int, int, int, float]]] = defaultdict(list)
         explained: dict[int, float] = {}
+        hit_components: set[int] = set()  # parts with any hit in the sentence
+        found_components: set[int] = set()  # ... with a hit good enough to count as their rendering
         for c, component in enumerate(profile):
             for j, g, s, value in self._component_hits(occurrence.unit, component):
                 hits_at[j].append((c, g, s, value))
+                hit_components.add(c)
+                if value >= 0.5:
+                    found_components.add(c)
                 if value > explained.get(j, 0.0):
                     explained[j] = value
         whole = self._whole_glosses(term)
@@ -441,7 +446,6 @@ class Matcher:
         # word just before an explained one, since English puts modifiers first (海洋经济: marine |
         # economy; 自由贸易试验区: Pilot | Free Trade Zone): spans may also start there, never across
         # a function word.
-        hit_components = {c for hits in hits_at.values() for c, *_ in hits}
         lead = min(_MAX_LEADING_FILL, sum(1 for c in range(len(profile)) if c not in hit_components))
         for anchor in anchors:
             first = anchor
@@ -468,7 +472,6 @@ class Matcher:
         # rendered otherwise at the span's edge (数字服务产业: digital services | sector), but not by
         # a word inside it: in "reform of the | cultural administrative system", "administrative"
         # is not the rendering of 改革.
-        found_components = {c for hits in hits_at.values() for c, _, _, value in hits if value >= 0.5}
         fill_capacity_per_char = [1.0 if component.chars == 1 and component.weight < 1 else 0.5
                                   for component in profile]
         edge_only = [c in found_components for c in range(len(profile))]
