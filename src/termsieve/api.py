@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .alignment import WordAlignment
 from .chinese import Segmenter, get_segmenter, search_form, to_simplified
 from .cjk import has_cjk, is_cjk_char
 from .errors import InputError
@@ -161,7 +162,9 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
              for text in _progress(prepared.simplified, progress, "Segmenting")]
     glosses = dictionary.glosses_by_headword()
     found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
-    matcher = Matcher(prepared.units, dictionary.lookup)
+    alignment = WordAlignment(prepared.units, [[token.text for token in tokens] for _, tokens in units],
+                              dictionary.lookup)
+    matcher = Matcher(prepared.units, dictionary.lookup, alignment)
     terms = []
     for candidate in found:
         if candidate.termhood < options.weak_termhood:
@@ -214,7 +217,12 @@ def _align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOp
     # Occurrences are found by string search, so the segmenter only splits each term into the words
     # whose glosses are looked up.
     segmenter = get_segmenter(options.segmenter)
-    matcher = Matcher(prepared.units, dictionary.lookup)
+    segmented: dict[str, list[str]] = {}  # for the word alignment; repeated sentences are segmented once
+    chinese_words = [segmented.get(text) or segmented.setdefault(text, segmenter.words(text))
+                     for text in _progress(prepared.simplified, progress, "Segmenting")]
+    matcher = Matcher(prepared.units, dictionary.lookup,
+                      WordAlignment(prepared.units, chinese_words, dictionary.lookup))
+    del segmented, chinese_words
     search_forms: dict[int, tuple[str, list[int]]] = {}
     terms = []
     for term in wanted:

@@ -66,7 +66,8 @@ def extract(inputs, output, input_format, source_column, target_column, segmente
         jobs=jobs,
         **({"min_termhood": min_termhood} if min_termhood is not None else {}),
     )
-    with paused_gc():  # the review workbook alone is hundreds of thousands of objects
+    # The review workbook alone is hundreds of thousands of objects; the command ends with the block.
+    with paused_gc(freeze_after=True):
         corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column)
         if terms_file:
             extraction = api.align_terms(corpus, api.read_term_list(terms_file), options, progress=not quiet)

@@ -9,6 +9,8 @@ Signals, combined per span and then across every occurrence of the term:
   half their number, no more;
 * co-occurrence: for a term that recurs, the Dice coefficient between its units and the units whose
   English holds the span;
+* the corpus's own word alignment (termsieve.alignment): English words it gives the term with a
+  probability of at least 0.8 render the parts of the term no gloss found in the sentence;
 * competitive linking: two terms whose Chinese does not overlap may not claim the same English words
   in one sentence; the stronger term keeps them.
 
@@ -25,6 +27,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from .alignment import WordAlignment
 from .english import (
     CLAUSE_WORDS,
     FUNCTION_WORDS,
@@ -63,6 +66,7 @@ _COOCCURRENCE_MIN_DICE = 0.7
 _COOCCURRENCE_TAKES_OVER_BELOW = 0.45
 _COOCCURRENCE_SCORE_FACTOR = 0.7  # such renderings are right about half the time
 _POSITION_WEIGHT = 0.05
+_MIN_ALIGNED = 0.8  # the corpus's word alignment must be this sure to stand in for a gloss
 _HIT_CACHE_ENTRIES = 200_000
 _SPACES = re.compile(r"\s+")
 _HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
@@ -76,6 +80,7 @@ class _Component:
     weight: float  # 1 for a dictionary word, less for a character standing in for an unknown word
     glosses: tuple[tuple[str, ...], ...]  # stems of each gloss
     gloss_weights: tuple[float, ...] = ()  # per gloss; empty means `weight` for all
+    text: str = ""  # the Chinese it stands for
 
 
 _MAX_GLOSSES = 24
@@ -204,8 +209,10 @@ def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
 
 
 class Matcher:
-    def __init__(self, units: Sequence[Unit], lookup: Callable[[str], tuple[str, ...]]):
+    def __init__(self, units: Sequence[Unit], lookup: Callable[[str], tuple[str, ...]],
+                 alignment: WordAlignment | None = None):
         self.units = units
+        self._alignment = alignment
         self._lookup = lookup
         self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
         self._containing_cache: dict[tuple[str, ...], frozenset[int]] = {}
@@ -297,7 +304,8 @@ class Matcher:
                 # What the translators wrote, when the dictionary's renderings are not it (集群: clan).
                 learned = learned_for(component, glosses)
                 profile.append(_Component(len(component), 1.0, glosses + learned,
-                                          (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned)))
+                                          (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned),
+                                          component))
                 continue
             # The dictionary lacks the word (传统产业, 链主): split it into the longest words it does
             # know, with single characters for the rest; what co-occurrence learned for the whole word
@@ -306,14 +314,14 @@ class Matcher:
             if all(len(part) == 1 for part in parts):
                 learned = learned_for(component, ())
                 if learned:
-                    profile.append(_Component(len(component), _ASSOCIATION_WEIGHT, learned))
+                    profile.append(_Component(len(component), _ASSOCIATION_WEIGHT, learned, (), component))
                     continue
             for part in parts:
                 if self._is_particle(part):
                     continue
                 part_glosses = self._glosses_of(part)
                 weight = 1.0 if len(part) > 1 else _CHARACTER_FALLBACK_WEIGHT
-                profile.append(_Component(len(part), weight, part_glosses))
+                profile.append(_Component(len(part), weight, part_glosses, (), part))
         return tuple(profile)
 
     def _is_particle(self, word: str) -> bool:
@@ -392,6 +400,49 @@ class Matcher:
         )
         return missing == 0 or (missing == 1 and len(profile) >= 3)
 
+    def _add_aligned_hits(self, profile: Sequence[_Component], term: str, occurrence: TermOccurrence,
+                          hits_at: dict[int, list[tuple[int, int, int, float]]], explained: dict[int, float],
+                          gloss_sizes: list[list[int]], hit_components: set[int], found_components: set[int]
+                          ) -> None:
+        """Let the corpus's word alignment render the parts of the term no gloss found in this sentence.
+
+        An English word the alignment gives to the term and no gloss explains (城镇, "cities and towns":
+        urban) becomes a hit of such a part: of the only one, or of the one the alignment gives it to
+        most. The words one part gets form one extra gloss of that part, so that together they render
+        it (保障性: low-income).
+        """
+        assert self._alignment is not None
+        unfound = [c for c in range(len(profile)) if c not in found_components]
+        if not unfound:
+            return
+        aligned = [(j, value) for j, value in
+                   self._alignment.aligned(occurrence.unit, occurrence.start, occurrence.end).items()
+                   if value >= _MIN_ALIGNED and explained.get(j, 0.0) < 0.5]
+        if not aligned:
+            return
+        per_part: dict[int, dict[int, float]] = {}
+        if len(unfound) > 1:
+            position = 0
+            for c, component in enumerate(profile):
+                offset = term.find(component.text, position)
+                offset = position if offset < 0 else offset
+                position = offset + len(component.text)
+                if c in unfound:
+                    start = occurrence.start + offset
+                    per_part[c] = self._alignment.aligned(occurrence.unit, start, occurrence.start + position)
+        words_of: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for j, value in aligned:
+            owner = max(unfound, key=lambda c: per_part[c].get(j, 0.0)) if per_part else unfound[0]
+            words_of[owner].append((j, value))
+        for c, words in words_of.items():
+            g = len(gloss_sizes[c])
+            gloss_sizes[c].append(len(words))
+            for s, (j, value) in enumerate(words):
+                hits_at[j].append((c, g, s, value))
+                hit_components.add(c)
+                found_components.add(c)  # every value here is at least _MIN_ALIGNED
+                explained[j] = max(explained.get(j, 0.0), value)
+
     def occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
                          ) -> list[SpanScore]:
         """The best-scoring English spans for one occurrence of a term, best first."""
@@ -425,6 +476,10 @@ class Matcher:
                     found_components.add(c)
                 if value > explained.get(j, 0.0):
                     explained[j] = value
+        gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
+        if self._alignment is not None:
+            self._add_aligned_hits(profile, term, occurrence, hits_at, explained, gloss_sizes,
+                                   hit_components, found_components)
         whole = self._whole_glosses(term)
         whole_stems = frozenset().union(*whole) if whole else frozenset()
         anchors = {j for j, value in explained.items() if value >= 0.5}
@@ -437,7 +492,6 @@ class Matcher:
         explained_words = tuple(sorted(j for j, value in explained.items() if value >= 0.5))
         # Past a few words beyond the last word the term explains, a span only gets worse.
         last_explained = max(max(anchors), explained_words[-1] if explained_words else 0)
-        gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
         chars = [component.chars for component in profile]
         max_words = min(14, 3 + 2 * len(term))
         candidates: list[tuple] = []

@@ -1,0 +1,87 @@
+"""The corpus's own word alignment (IBM Model 1 seeded by the dictionary) and its use in matching."""
+
+from __future__ import annotations
+
+from termsieve import dictionary
+from termsieve.alignment import WordAlignment
+from termsieve.english import tokenize
+from termsieve.matching import Matcher, TermOccurrence, make_unit
+
+_NOUNS = [("就业", "employment"), ("人口", "population"), ("住房", "housing"), ("收入", "income"),
+          ("道路", "roads"), ("学校", "schools"), ("医院", "hospitals"), ("企业", "enterprises")]
+_VERBS = [("增加", "increased"), ("减少", "decreased"), ("提高", "improved"), ("下降", "fell")]
+
+
+def _units(pairs):
+    return [make_unit("".join(words), english, tokenize(english)) for words, english in pairs]
+
+
+def _posteriors(alignment, units, index, chinese):
+    start = units[index].simplified.index(chinese)
+    aligned = alignment.aligned(index, start, start + len(chinese))
+    return {units[index].words[j].text.lower(): value for j, value in aligned.items()}
+
+
+def _corpus():
+    """城镇 is "cities and towns" to the dictionary; these translators write "urban"."""
+    pairs = [(["城镇", noun, verb], f"Urban {noun_en} {verb_en}.")
+             for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)]
+    pairs += [([noun, verb], f"{noun_en.capitalize()} {verb_en}.")
+              for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS[::-1] * 2)]
+    units = _units(pairs)
+    return units, WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+
+
+def test_alignment_learns_a_rendering_the_dictionary_lacks():
+    units, alignment = _corpus()
+    for index, (_, noun_en) in enumerate(_NOUNS):
+        posteriors = _posteriors(alignment, units, index, "城镇")
+        assert posteriors["urban"] >= 0.7
+        assert posteriors.get(noun_en, 0.0) < 0.1  # the noun is its own Chinese word's
+
+
+def test_dictionary_words_keep_their_renderings_against_a_frequent_neighbour():
+    # 城镇 comes with every noun, but each noun's gloss ties it to its own English word.
+    units, alignment = _corpus()
+    for index, (noun, noun_en) in enumerate(_NOUNS):
+        assert _posteriors(alignment, units, index, noun)[noun_en] >= 0.8
+
+
+def test_alignment_of_units_without_words_is_empty():
+    pairs = [(["城镇", "就业"], "..."), (["", ""], "Urban employment.")]
+    units = _units(pairs)
+    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    assert alignment.aligned(0, 0, 2) == {}
+    assert alignment.aligned(1, 0, 2) == {}
+    assert WordAlignment([], [], dictionary.lookup) is not None
+
+
+class _FixedAlignment:
+    """What a trained alignment would say for one sentence: English word index -> probability."""
+
+    def __init__(self, posteriors):
+        self.posteriors = posteriors
+
+    def aligned(self, unit_index, start, end):
+        return self.posteriors
+
+
+def _best_rendering(alignment):
+    units = _units([(["城镇", "就业"], "We will create more employment in urban areas.")])
+    matcher = Matcher(units, dictionary.lookup, alignment)
+    occurrence = TermOccurrence(0, 0, 4)
+    spans = [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)]
+    return matcher.choose([occurrence], spans).best.target
+
+
+def test_aligned_words_render_a_part_no_gloss_finds():
+    words = [word.text for word in tokenize("We will create more employment in urban areas.")]
+    aligned = {words.index("urban"): 0.95, words.index("areas"): 0.9}
+    assert _best_rendering(None) == "employment"
+    assert _best_rendering(_FixedAlignment(aligned)) == "employment in urban areas"
+
+
+def test_weak_alignment_is_not_a_rendering():
+    words = [word.text for word in tokenize("We will create more employment in urban areas.")]
+    aligned = {words.index("urban"): 0.6, words.index("areas"): 0.5}
+    assert _best_rendering(_FixedAlignment(aligned)) == "employment"
