@@ -85,3 +85,23 @@ def test_weak_alignment_is_not_a_rendering():
     words = [word.text for word in tokenize("We will create more employment in urban areas.")]
     aligned = {words.index("urban"): 0.6, words.index("areas"): 0.5}
     assert _best_rendering(_FixedAlignment(aligned)) == "employment"
+
+
+def test_aligned_words_inside_a_rendering_whose_parts_the_glosses_all_found_count_as_explained():
+    sentence = "Basic medical care insurance will cover everyone."
+    words = [word.text for word in tokenize(sentence)]
+    units = _units([(["医疗保险", "覆盖", "全民"], sentence)])
+    occurrence = TermOccurrence(0, 0, 4)
+
+    def best(alignment):
+        matcher = Matcher(units, dictionary.lookup, alignment)
+        spans = [matcher.occurrence_spans(("医疗保险",), "医疗保险", occurrence)]
+        return matcher.choose([occurrence], spans).best
+
+    without = best(None)
+    assert without.target == "medical care insurance"
+    aligned = best(_FixedAlignment({words.index("care"): 0.9}))
+    assert aligned.target == "medical care insurance"
+    assert aligned.score >= without.score + 0.1
+    # A word past a clause word is not drawn in, however sure the alignment.
+    assert best(_FixedAlignment({words.index("cover"): 0.9})).target == "medical care insurance"

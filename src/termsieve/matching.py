@@ -403,23 +403,24 @@ class Matcher:
     def _add_aligned_hits(self, profile: Sequence[_Component], term: str, occurrence: TermOccurrence,
                           hits_at: dict[int, list[tuple[int, int, int, float]]], explained: dict[int, float],
                           gloss_sizes: list[list[int]], hit_components: set[int], found_components: set[int]
-                          ) -> None:
+                          ) -> dict[int, float]:
         """Let the corpus's word alignment render the parts of the term no gloss found in this sentence.
 
         An English word the alignment gives to the term and no gloss explains (城镇, "cities and towns":
         urban) becomes a hit of such a part: of the only one, or of the one the alignment gives it to
         most. The words one part gets form one extra gloss of that part, so that together they render
-        it (保障性: low-income).
+        it (保障性: low-income). Where the glosses found every part, such words are returned instead:
+        they count as explained inside a span without rendering any part.
         """
         assert self._alignment is not None
         unfound = [c for c in range(len(profile)) if c not in found_components]
-        if not unfound:
-            return
         aligned = [(j, value) for j, value in
                    self._alignment.aligned(occurrence.unit, occurrence.start, occurrence.end).items()
                    if value >= _MIN_ALIGNED and explained.get(j, 0.0) < 0.5]
         if not aligned:
-            return
+            return {}
+        if not unfound:
+            return dict(aligned)
         per_part: dict[int, dict[int, float]] = {}
         if len(unfound) > 1:
             position = 0
@@ -442,6 +443,7 @@ class Matcher:
                 hit_components.add(c)
                 found_components.add(c)  # every value here is at least _MIN_ALIGNED
                 explained[j] = max(explained.get(j, 0.0), value)
+        return {}
 
     def occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
                          ) -> list[SpanScore]:
@@ -477,12 +479,13 @@ class Matcher:
                 if value > explained.get(j, 0.0):
                     explained[j] = value
         gloss_sizes = [[len(gloss) for gloss in component.glosses] for component in profile]
+        attached: dict[int, float] = {}
         if self._alignment is not None:
-            self._add_aligned_hits(profile, term, occurrence, hits_at, explained, gloss_sizes,
+            attached = self._add_aligned_hits(profile, term, occurrence, hits_at, explained, gloss_sizes,
                                    hit_components, found_components)
         whole = self._whole_glosses(term)
         whole_stems = frozenset().union(*whole) if whole else frozenset()
-        anchors = {j for j, value in explained.items() if value >= 0.5}
+        anchors = {j for j, value in explained.items() if value >= 0.5} | attached.keys()
         if whole_stems:
             anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
         if not anchors:
@@ -605,6 +608,14 @@ class Matcher:
                 content += 1
                 if compound_improves:
                     explained_sum += compound_value.get(compound_head, 0.0)
+                    explained_units += 1
+                    seen_explained = True
+                    trailing_unexplained = trailing_blocked = 0
+                    clause_break = False
+                elif last in attached and not clause_break:
+                    # The alignment ties it to the term: part of the rendering, though no part's own
+                    # (rural | migrant workers, Stock | Connect).
+                    explained_sum += attached[last]
                     explained_units += 1
                     seen_explained = True
                     trailing_unexplained = trailing_blocked = 0
