@@ -262,3 +262,13 @@ def test_a_strong_dictionary_rendering_is_not_displaced_by_recurrence():
     ])
     match = _best(matcher, units, "数字化转型", ("数字化", "转型"))
     assert match.best.target == "digital transformation"
+
+
+def test_prefixed_english_words_match_the_gloss_of_their_base():
+    from termsieve.english import stem
+    from termsieve.matching import _similarity
+
+    assert _similarity(stem("lever"), stem("deleverage")) >= 0.8
+    assert _similarity(stem("capacity"), stem("overcapacity")) >= 0.8
+    assert _similarity(stem("sign"), stem("design")) == 0.0  # too short a base to trust
+    assert _similarity(stem("form"), stem("reform")) == 0.0  # re- is too ambiguous a prefix

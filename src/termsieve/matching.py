@@ -120,7 +120,23 @@ def _similarity(gloss_stem: str, word_stem: str) -> float:
         ratio = fuzz.ratio(gloss_stem, word_stem)
         if ratio >= _FUZZY_CUTOFF:
             return ratio / 100 * 0.9
+    if len(shorter) >= _MIN_PREFIXED_BASE:
+        base = _unprefixed(longer)
+        if base is not None and base.startswith(shorter):
+            return 0.85  # lever ~ deleverage, capacity ~ overcapacity
     return 0.0
+
+
+# Prefixes that make new words of whole ones; short, ambiguous ones (re-, in-, un-) are left out.
+_WORD_PREFIXES = ("counter", "under", "inter", "multi", "super", "cross", "over", "anti", "non", "sub", "de")
+_MIN_PREFIXED_BASE = 5
+
+
+def _unprefixed(word_stem: str) -> str | None:
+    for prefix in _WORD_PREFIXES:
+        if word_stem.startswith(prefix) and len(word_stem) - len(prefix) >= _MIN_PREFIXED_BASE:
+            return word_stem[len(prefix):]
+    return None
 
 
 @dataclass(frozen=True)
@@ -357,6 +373,9 @@ class Matcher:
                 index[word_stem[:2]].append(word_stem)
                 if len(word_stem) > 1 and word_stem[0].isdigit():
                     index[word_stem[:1]].append(word_stem)  # a one-digit gloss (5) opens 5g
+                base = _unprefixed(word_stem)
+                if base is not None and base[:2] != word_stem[:2]:
+                    index[base[:2]].append(word_stem)  # deleverage opens like lever
             if len(self._opening_cache) >= _HIT_CACHE_ENTRIES:
                 self._opening_cache.clear()
             self._opening_cache[unit_index] = index
