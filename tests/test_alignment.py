@@ -105,3 +105,27 @@ def test_aligned_words_inside_a_rendering_whose_parts_the_glosses_all_found_coun
     assert aligned.score >= without.score + 0.1
     # A word past a clause word is not drawn in, however sure the alignment.
     assert best(_FixedAlignment({words.index("cover"): 0.9})).target == "medical care insurance"
+
+
+def test_a_corpus_over_the_training_budget_trains_on_an_even_sample(monkeypatch):
+    import termsieve.alignment as alignment_module
+
+    pairs = [(["城镇", noun, verb], f"Urban {noun_en} {verb_en}.")
+             for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)] * 3
+    pairs = [([*words, str(index)], f"{english} {index}") for index, (words, english) in enumerate(pairs)]
+    units = _units(pairs)
+    full = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    monkeypatch.setattr(alignment_module, "_MAX_TRAINING_ENTRIES", 200)
+    sampled = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    assert len(sampled._pairs) < len(full._pairs)
+    # Every unit is still answered for, trained on or not, from what the sample learned.
+    for index in range(len(units)):
+        assert _posteriors(sampled, units, index, "城镇")["urban"] >= 0.5
+
+
+def test_repeated_sentence_pairs_align_like_their_first_copy():
+    pairs = [(["城镇", noun, verb], f"Urban {noun_en} {verb_en}.")
+             for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)]
+    units = _units(pairs + pairs[:2])
+    alignment = WordAlignment(units, [words for words, _ in pairs + pairs[:2]], dictionary.lookup)
+    assert alignment.aligned(len(pairs), 0, 2) == alignment.aligned(0, 0, 2)
