@@ -33,7 +33,7 @@ _ITERATIONS = 5
 _DICTIONARY_PRIOR = 10.0
 _MIN_REPORTED = 0.05
 _NULL_WEIGHT = 0.2
-_MAX_TRAINING_ENTRIES = 4_000_000  # (English word, Chinese word) pairs of sentences: about 200 MB
+_MAX_TRAINING_ENTRIES = 3_000_000  # (English, Chinese) word pairs within sentences: ~220 MB to train
 _POSTERIOR_CACHE_UNITS = 20_000
 _LETTERS = re.compile(r"[A-Za-z]+")
 
