@@ -34,7 +34,7 @@ _DICTIONARY_PRIOR = 10.0
 _MIN_REPORTED = 0.05
 _NULL_WEIGHT = 0.2
 _MAX_TRAINING_ENTRIES = 3_000_000  # (English, Chinese) word pairs within sentences: ~220 MB to train
-_POSTERIOR_CACHE_UNITS = 20_000
+_POSTERIOR_CACHE_ENTRIES = 4_000_000  # 32 MB of float64
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
@@ -66,6 +66,7 @@ class WordAlignment:
             if canonical == index:
                 self._add_unit(index, unit, words)
         self._posterior_cache: dict[int, object] = {}
+        self._cached_entries = 0
         self._pairs = np.zeros(0, dtype=np.int64)
         self._translation = np.zeros(0)
         trained = [index for index in self._ids if self._content[index] and self._spans[index]]
@@ -151,8 +152,10 @@ class WordAlignment:
                 values = np.zeros(wanted.shape)
             totals = values.sum(axis=1, keepdims=True)
             cached = values / np.where(totals > 0, totals, 1.0)
-            if len(self._posterior_cache) >= _POSTERIOR_CACHE_UNITS:
-                self._posterior_cache.clear()
+            self._cached_entries += cached.size
+            if self._cached_entries > _POSTERIOR_CACHE_ENTRIES:
+                self._posterior_cache.clear()  # bounds memory: a paragraph-long unit alone can be 10^5
+                self._cached_entries = cached.size
             self._posterior_cache[index] = cached
         return cached
 
