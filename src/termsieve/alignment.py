@@ -9,8 +9,8 @@ renders a given stretch of the Chinese is what the matcher reads (`WordAlignment
 The dictionary seeds the model: a pair it links starts `_DICTIONARY_PRIOR` times as likely as any
 other, which keeps a small corpus (a short report) from learning chance company. Each English content
 word may also be aligned to nothing (a NULL word, at a discount), as translators add words.
-Expectation-maximization
-runs over all co-occurring pairs at once, in numpy: a report takes a few hundredths of a second.
+Expectation-maximization runs over all co-occurring pairs at once, in numpy: about 0.1 s for a report
+of 700 sentence pairs. Posteriors are computed per unit when the matcher asks for them.
 """
 
 from __future__ import annotations
