@@ -129,3 +129,13 @@ def test_repeated_sentence_pairs_align_like_their_first_copy():
     units = _units(pairs + pairs[:2])
     alignment = WordAlignment(units, [words for words, _ in pairs + pairs[:2]], dictionary.lookup)
     assert alignment.aligned(len(pairs), 0, 2) == alignment.aligned(0, 0, 2)
+
+
+def test_a_paragraph_sized_unit_is_left_out():
+    nouns = [noun for noun, _ in _NOUNS] * 30
+    english = " ".join(noun_en for _, noun_en in _NOUNS * 30)
+    pairs = [(["城镇", "就业"], "Urban employment."), (["城镇", *nouns], f"Urban {english}.")]
+    units = _units(pairs)
+    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    assert alignment.aligned(0, 0, 2)
+    assert alignment.aligned(1, 0, 2) == {}

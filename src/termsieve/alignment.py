@@ -35,6 +35,7 @@ _MIN_REPORTED = 0.05
 _NULL_WEIGHT = 0.2
 _MAX_TRAINING_ENTRIES = 3_000_000  # (English, Chinese) word pairs within sentences: ~220 MB to train
 _POSTERIOR_CACHE_ENTRIES = 4_000_000  # 32 MB of float64
+_MAX_UNIT_ENTRIES = 20_000  # English content words x Chinese words of a unit: 100 x 200 is a long sentence
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
@@ -69,7 +70,7 @@ class WordAlignment:
         self._cached_entries = 0
         self._pairs = np.zeros(0, dtype=np.int64)
         self._translation = np.zeros(0)
-        trained = [index for index in self._ids if self._content[index] and self._spans[index]]
+        trained = [index for index in self._ids if self._aligns(index)]
         sizes = [len(self._content[index]) * (len(self._spans[index]) + 1) for index in trained]
         if sum(sizes) > _MAX_TRAINING_ENTRIES:
             # Memory grows with the corpus: beyond the budget, an even sample of it trains the model.
@@ -77,6 +78,12 @@ class WordAlignment:
             trained = [trained[int(k * step)] for k in range(int(len(trained) / step))]
         if trained:
             self._train(trained, [multiplicity[index] for index in trained], lookup)
+
+    def _aligns(self, index: int) -> bool:
+        """Is the unit sentence-sized? A whole paragraph pair (kept where sentence alignment was unsure)
+        spreads each word's probability too thin to tell anything, and its matrix would be large."""
+        size = len(self._content[index]) * (len(self._spans[index]) + 1)
+        return bool(self._content[index] and self._spans[index]) and size <= _MAX_UNIT_ENTRIES
 
     def _add_unit(self, index: int, unit: Unit, words: Sequence[str]) -> None:
         spans = []
@@ -165,10 +172,10 @@ class WordAlignment:
         A Chinese word only partly inside contributes in proportion. Values under 0.05 are left out.
         """
         index = self._canonical[unit_index]
+        if not self._aligns(index):
+            return {}
         spans = self._spans[index]
         content = self._content[index]
-        if not spans or not content:
-            return {}
         # The Chinese words that overlap [start, end): a run, found by bisection on their ends.
         first = bisect_right(self._ends[index], start)
         weights = []
