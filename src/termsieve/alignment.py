@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 _ITERATIONS = 5
 _DICTIONARY_PRIOR = 10.0
 _MIN_REPORTED = 0.05
+_LETTERS = re.compile(r"[A-Za-z]+")
 _NULL_WEIGHT = 0.2
 _MAX_TRAINING_ENTRIES = 3_000_000  # (English, Chinese) word pairs within sentences: ~220 MB to train
 _POSTERIOR_CACHE_ENTRIES = 4_000_000  # 32 MB of float64
 _MAX_UNIT_ENTRIES = 20_000  # English content words x Chinese words of a unit: 100 x 200 is a long sentence
-_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 class WordAlignment:
@@ -54,10 +54,9 @@ class WordAlignment:
         self._canonical: list[int] = []
         first_of: dict[tuple[str, str], int] = {}
         multiplicity: Counter[int] = Counter()
-        # Per distinct unit: the (start, end) of each Chinese word aligned and its end, the indices of
-        # its English content words, and the ids of both sides (NULL first on the Chinese side).
+        # Per distinct unit: the (start, end) of each Chinese word aligned, the indices of its English
+        # content words, and the ids of both sides (NULL first on the Chinese side).
         self._spans: dict[int, tuple[tuple[int, int], ...]] = {}
-        self._ends: dict[int, list[int]] = {}
         self._content: dict[int, tuple[int, ...]] = {}
         self._ids: dict[int, tuple[list[int], list[int]]] = {}
         for index, (unit, words) in enumerate(zip(units, chinese_words)):
@@ -71,19 +70,22 @@ class WordAlignment:
         self._pairs = np.zeros(0, dtype=np.int64)
         self._translation = np.zeros(0)
         trained = [index for index in self._ids if self._aligns(index)]
-        sizes = [len(self._content[index]) * (len(self._spans[index]) + 1) for index in trained]
-        if sum(sizes) > _MAX_TRAINING_ENTRIES:
+        total = sum(map(self._entries, trained))
+        if total > _MAX_TRAINING_ENTRIES:
             # Memory grows with the corpus: beyond the budget, an even sample of it trains the model.
-            step = sum(sizes) / _MAX_TRAINING_ENTRIES
+            step = total / _MAX_TRAINING_ENTRIES
             trained = [trained[int(k * step)] for k in range(int(len(trained) / step))]
         if trained:
             self._train(trained, [multiplicity[index] for index in trained], lookup)
 
+    def _entries(self, index: int) -> int:
+        """Size of the unit's matrix: its English content words x (its Chinese words + NULL)."""
+        return len(self._content[index]) * (len(self._spans[index]) + 1)
+
     def _aligns(self, index: int) -> bool:
         """Is the unit sentence-sized? A whole paragraph pair (kept where sentence alignment was unsure)
         spreads each word's probability too thin to tell anything, and its matrix would be large."""
-        size = len(self._content[index]) * (len(self._spans[index]) + 1)
-        return bool(self._content[index] and self._spans[index]) and size <= _MAX_UNIT_ENTRIES
+        return bool(self._content[index] and self._spans[index]) and self._entries(index) <= _MAX_UNIT_ENTRIES
 
     def _add_unit(self, index: int, unit: Unit, words: Sequence[str]) -> None:
         spans = []
@@ -102,7 +104,6 @@ class WordAlignment:
         content = tuple(j for j, word in enumerate(unit.words) if word.is_content)
         english = [self._english_ids.setdefault(unit.words[j].stem, len(self._english_ids)) for j in content]
         self._spans[index] = tuple(spans)
-        self._ends[index] = [end for _, end in spans]
         self._content[index] = content
         self._ids[index] = (ids, english)
 
@@ -177,7 +178,7 @@ class WordAlignment:
         spans = self._spans[index]
         content = self._content[index]
         # The Chinese words that overlap [start, end): a run, found by bisection on their ends.
-        first = bisect_right(self._ends[index], start)
+        first = bisect_right(spans, start, key=lambda span: span[1])
         weights = []
         for span_start, span_end in spans[first:]:
             if span_start >= end:
