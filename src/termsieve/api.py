@@ -126,6 +126,13 @@ def _prepare(corpus: Corpus, progress: bool) -> _Prepared:
     return _Prepared(pairs, simplified, units)
 
 
+def _segment_each(texts: Sequence[str], segment, progress: bool) -> list:
+    """`segment` of every text, each distinct text segmented once (translation memories repeat)."""
+    segmented: dict[str, list] = {}
+    return [segmented.get(text) or segmented.setdefault(text, segment(text))
+            for text in _progress(texts, progress, "Segmenting")]
+
+
 def _tqdm():
     from tqdm import tqdm
 
@@ -157,9 +164,7 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
 
     prepared = _prepare(corpus, progress)
     segmenter = get_segmenter(options.segmenter, options.user_words)
-    segmented: dict[str, list] = {}  # repeated sentences are segmented once
-    units = [(text, segmented.get(text) or segmented.setdefault(text, segmenter.tokens(text)))
-             for text in _progress(prepared.simplified, progress, "Segmenting")]
+    units = list(zip(prepared.simplified, _segment_each(prepared.simplified, segmenter.tokens, progress)))
     glosses = dictionary.glosses_by_headword()
     found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
     alignment = WordAlignment(prepared.units, [[token.text for token in tokens] for _, tokens in units],
@@ -183,7 +188,7 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
         terms.append(_Term(candidate.simplified, candidate.tokens,
                            tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood))
     # Candidate statistics and token lists are done with: free them before matching (and forking).
-    del found, units, segmented
+    del found, units
     results = _match(prepared, matcher, terms, progress, options.jobs)
     kept = [
         result for result in results
@@ -217,12 +222,10 @@ def _align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOp
     # Occurrences are found by string search, so the segmenter only splits each term into the words
     # whose glosses are looked up.
     segmenter = get_segmenter(options.segmenter)
-    segmented: dict[str, list[str]] = {}  # for the word alignment; repeated sentences are segmented once
-    chinese_words = [segmented.get(text) or segmented.setdefault(text, segmenter.words(text))
-                     for text in _progress(prepared.simplified, progress, "Segmenting")]
+    chinese_words = _segment_each(prepared.simplified, segmenter.words, progress)  # for the word alignment
     matcher = Matcher(prepared.units, dictionary.lookup,
                       WordAlignment(prepared.units, chinese_words, dictionary.lookup))
-    del segmented, chinese_words
+    del chinese_words
     search_forms: dict[int, tuple[str, list[int]]] = {}
     terms = []
     for term in wanted:
