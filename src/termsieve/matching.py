@@ -626,15 +626,15 @@ class Matcher:
                 # rendered: a second "exchange rate" further on explains nothing new.
                 content += 1
                 if compound_improves:
-                    explained_sum += compound_value.get(compound_head, 0.0)
-                    explained_units += 1
-                    seen_explained = True
-                    trailing_unexplained = trailing_blocked = 0
-                    clause_break = False
-                elif last in attached and not clause_break:
-                    # The alignment ties it to the term: part of the rendering, though no part's own
-                    # (rural | migrant workers, Stock | Connect).
-                    explained_sum += attached[last]
+                    word_value = compound_value.get(compound_head, 0.0)
+                elif not clause_break:
+                    # A word the alignment ties to the term is part of its rendering, though no part's
+                    # own (rural | migrant workers, Stock | Connect).
+                    word_value = attached.get(last)
+                else:
+                    word_value = None
+                if word_value is not None:
+                    explained_sum += word_value
                     explained_units += 1
                     seen_explained = True
                     trailing_unexplained = trailing_blocked = 0
