@@ -56,6 +56,12 @@ def test_gloss_variants_split_parts_and_keep_abbreviations():
     assert ("beij",) in gloss_variants("Beijing, capital of the People's Republic of China")
 
 
+def test_gloss_parts_of_one_shape_are_one_phrase():
+    # "one country, two systems": a slogan in two parallel halves, not two alternative renderings.
+    assert gloss_variants("one country, two systems (PRC proposal)") == (("one", "countri", "two", "system"),)
+    assert gloss_variants("Beijing, capital of China") == (("beij",), ("capit", "china"))
+
+
 def test_english_tokens_split_hyphenated_compounds_but_remember_them():
     words = tokenize("high-end, precision, and cutting-edge industries")
     texts = [word.text for word in words]
@@ -225,6 +231,18 @@ def test_a_word_explained_elsewhere_in_the_sentence_is_not_filled_inside_the_spa
                                 "accelerate reform of the social system.")])
     match = _best(matcher, units, "文化体制改革", ("文化", "体制改革"))
     assert match.best.target == "reform of the cultural administrative system"
+
+
+def test_an_english_word_renders_only_the_part_of_the_term_it_renders_best():
+    # "collective" is 集体's; through 林's character gloss "a collection" it would also cover 林, so
+    # that "forest" added nothing and the whole rendering scored below a part of it.
+    matcher, units = _matcher([
+        ("完成集体林权制度改革，推进集体土地所有权确权登记",
+         "We completed reforming the collective forest tenure system, and registered collective "
+         "land ownership rights."),
+    ])
+    match = _best(matcher, units, "集体林权制度", ("集体", "林权", "制度"))
+    assert match.best.target == "collective forest tenure system"
 
 
 def test_a_learned_rendering_leaves_out_what_the_dictionary_gives_another_part_of_the_term():

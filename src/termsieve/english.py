@@ -217,7 +217,11 @@ def _abbreviation_variants(gloss: str) -> list[tuple[str, ...]]:
 @lru_cache(maxsize=200_000)
 def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     """Stems of a gloss, plus any abbreviation it gives in brackets: 'artificial intelligence (AI)'."""
-    variants = [gloss_stems(part) for part in _gloss_parts(gloss)] + _abbreviation_variants(gloss)
+    parts = [gloss_stems(part) for part in _gloss_parts(gloss)]
+    if len(parts) > 1 and ";" not in gloss and len({len(part) for part in parts}) == 1 and len(parts[0]) >= 2:
+        # "one country, two systems": parts of one shape are one phrase, not alternatives.
+        parts = [tuple(word_stem for part in parts for word_stem in part)]
+    variants = parts + _abbreviation_variants(gloss)
     return tuple(variant for variant in variants if variant)
 
 

@@ -492,6 +492,9 @@ class Matcher:
         for c, component in enumerate(profile):
             for j, g, s, value in self._component_hits(occurrence.unit, component):
                 hits_at[j].append((c, g, s, value))
+        for j, hits in hits_at.items():
+            _keep_best_parts(hits)
+            for c, _, _, value in hits:
                 hit_components.add(c)
                 if value >= 0.5:
                     found_components.add(c)
@@ -912,6 +915,22 @@ def content_key(key: tuple[str, ...]) -> tuple[str, ...]:
 @lru_cache(maxsize=65_536)
 def _ends_like_adjective(word: str) -> bool:
     return _ADJECTIVE_ENDING.search(word.lower()) is not None
+
+
+def _keep_best_parts(hits: list[tuple[int, int, int, float]]) -> None:
+    """Keep, of one English word's hits (part, gloss, stem, value), those of the parts it renders best.
+
+    A word renders one part of a term: "collective" is 集体 (collective), not also 林 by way of
+    the character's gloss "a collection". Left to both, it would make "forest", the true rendering
+    of 林, look like a word that explains nothing new.
+    """
+    best_of: dict[int, float] = {}
+    for part, _, _, value in hits:
+        if value > best_of.get(part, 0.0):
+            best_of[part] = value
+    if len(best_of) > 1:
+        top = max(best_of.values()) - 0.01
+        hits[:] = [hit for hit in hits if best_of[hit[0]] >= top]
 
 
 def _cuts_noun_phrase(last: Word, following: Word) -> bool:
