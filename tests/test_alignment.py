@@ -139,3 +139,39 @@ def test_a_paragraph_sized_unit_is_left_out():
     alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
     assert alignment.aligned(0, 0, 2)
     assert alignment.aligned(1, 0, 2) == {}
+
+
+class _PerUnitAlignment:
+    """A trained alignment's answer per sentence: the given English word gets the given probability."""
+
+    def __init__(self, units, word, probability):
+        self.answers = {
+            index: {j: probability for j, token in enumerate(unit.words) if token.text == word}
+            for index, unit in enumerate(units)
+        }
+
+    def aligned(self, unit_index, start, end):
+        return self.answers[unit_index]
+
+
+def _migrant_workers(modifier, probability):
+    sentences = [
+        ("保障农民工工资按时足额发放", f"We will ensure that {modifier} migrant workers are paid in full and on time."),
+        ("农民工随迁子女在城市接受义务教育", f"Children of {modifier} migrant workers attend school in cities."),
+        ("农民工总量增加", f"The number of {modifier} migrant workers increased."),
+    ]
+    units = _units([([zh], en) for zh, en in sentences])
+    matcher = Matcher(units, dictionary.lookup, _PerUnitAlignment(units, modifier, probability))
+    occurrences = [TermOccurrence(index, unit.simplified.index("农民工"), unit.simplified.index("农民工") + 3)
+                   for index, unit in enumerate(units)]
+    spans = [matcher.occurrence_spans(("农民工",), "农民工", occurrence) for occurrence in occurrences]
+    return matcher.choose(occurrences, spans).best.target
+
+
+def test_a_modifier_the_translators_put_before_the_rendering_joins_it():
+    # No gloss of 农民工 gives "rural"; it precedes the rendering every time, and the alignment
+    # gives it to the term.
+    assert _migrant_workers("rural", 0.5) == "rural migrant workers"
+    # Not when the alignment gives it to another word, nor when it does not look like a modifier.
+    assert _migrant_workers("rural", 0.1) == "migrant workers"
+    assert _migrant_workers("protect", 0.5) == "migrant workers"

@@ -67,6 +67,9 @@ _COOCCURRENCE_TAKES_OVER_BELOW = 0.45
 _COOCCURRENCE_SCORE_FACTOR = 0.7  # such renderings are right about half the time
 _POSITION_WEIGHT = 0.05
 _MIN_ALIGNED = 0.8  # the corpus's word alignment must be this sure to stand in for a gloss
+_MODIFIER_MIN_SENTENCES = 2
+_MODIFIER_MIN_SHARE = 0.75
+_MODIFIER_MIN_ALIGNED = 0.35  # mean over the sentences: a modifier that renders a word beside the term gets little
 _HIT_CACHE_ENTRIES = 200_000
 _SPACES = re.compile(r"\s+")
 _HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
@@ -751,6 +754,7 @@ class Matcher:
             ranked = self._extend_collocation(ranked, term_units, full_keys)
         if ranked:
             ranked = self._complete_noun_phrase(ranked, per_key)
+            ranked = self._add_leading_modifier(ranked, per_key, occurrences)
         if len(term_units) >= 2 and (not ranked or ranked[0][0] < _COOCCURRENCE_TAKES_OVER_BELOW):
             # Loose renderings no dictionary links (走出去: go global) recur with the term: where the
             # dictionary's best is weak, the English that keeps the term's company takes the lead.
@@ -884,6 +888,51 @@ class Matcher:
             if span.last - span.first >= 2 and _cuts_noun_phrase(words[span.last - 2], words[span.last - 1]):
                 return [(best_value, key)] + [item for item in ranked if item[1] != key]
         return ranked
+
+    def _add_leading_modifier(self, ranked: list[tuple[float, tuple[str, ...]]],
+                              per_key: dict[tuple[str, ...], dict[int, SpanScore]],
+                              occurrences: Sequence[TermOccurrence]) -> list[tuple[float, tuple[str, ...]]]:
+        """Prefer the best rendering with the modifier the translators put before it, where they do.
+
+        No gloss gives it (农民工: rural | migrant workers), so no span opens on it. It must stand
+        right before the rendering in most of the term's sentences, look like a modifier (an
+        adjective, or a capitalized word before a capitalized name: Pilot | Free Trade Zone), and
+        the word alignment must give it to the term, not to a word beside it.
+        """
+        if self._alignment is None:
+            return ranked
+        best_value, best_key = ranked[0]
+        spans = per_key[best_key]
+        if len(spans) < _MODIFIER_MIN_SENTENCES:
+            return ranked
+        places: dict[str, dict[int, int]] = defaultdict(dict)
+        aligned: dict[str, float] = defaultdict(float)
+        for index, span in spans.items():
+            words = self.units[span.unit].words
+            before = span.first - 1
+            if before < 0 or not words[before].is_content or words[span.first].joined_to_previous:
+                continue
+            word, opening = words[before], words[span.first]
+            if not (_ends_like_adjective(word.text) or (word.text[0].isupper() and opening.text[0].isupper())):
+                continue
+            occurrence = occurrences[index]
+            places[word.stem][index] = before
+            aligned[word.stem] += self._alignment.aligned(occurrence.unit, occurrence.start,
+                                                          occurrence.end).get(before, 0.0)
+        if not places:
+            return ranked
+        modifier = max(places, key=lambda word_stem: len(places[word_stem]))
+        count = len(places[modifier])
+        if (count < _MODIFIER_MIN_SENTENCES or count < _MODIFIER_MIN_SHARE * len(spans)
+                or aligned[modifier] / count < _MODIFIER_MIN_ALIGNED):
+            return ranked
+        extended = {
+            index: replace(spans[index], key=(modifier, *spans[index].key), first=before)
+            for index, before in places[modifier].items()
+        }
+        key = content_key(next(iter(extended.values())).key)
+        per_key[key] = extended
+        return [(best_value, key)] + [item for item in ranked if item[1] != key]
 
     def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
         counts: dict[str, int] = defaultdict(int)
