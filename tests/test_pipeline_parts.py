@@ -245,6 +245,14 @@ def test_an_english_word_renders_only_the_part_of_the_term_it_renders_best():
     assert match.best.target == "collective forest tenure system"
 
 
+def test_a_verb_before_an_inverted_rendering_is_not_the_rendering_of_the_terms_first_part():
+    # 商事 is not in the dictionary. English modifiers come first, so an unexplained word before the
+    # span may render a term's first part, but not when the English runs in the other order.
+    matcher, units = _matcher([("深化商事制度改革", "We will deepen reform of the business system.")])
+    match = _best(matcher, units, "商事制度改革", ("商事", "制度", "改革"))
+    assert match.best.target == "reform of the business system"
+
+
 def test_a_learned_rendering_leaves_out_what_the_dictionary_gives_another_part_of_the_term():
     # 兼并 (annex) always stands next to 重组 (reorganize): co-occurrence alone would teach it both
     # "mergers" and "reorganization", and "reorganization" alone would pass for the whole term.

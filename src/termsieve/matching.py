@@ -574,6 +574,11 @@ class Matcher:
             trailing_blocked = 0  # ... of those, the ones past a clause word: not a rendering's fill
             clause_break = False
             seen_explained = False
+            # Inverted: a word further on renders an earlier part of the term than the first explained
+            # word does (改革 ... 制度: reform | of the business system). English did not put the
+            # term's first part first, so words before the first explained one are not its rendering.
+            inverted = False
+            first_part: int | None = None
             explained_units = 0
             compound_improves = False
             compound_head = first
@@ -642,6 +647,12 @@ class Matcher:
                 if word_value is not None:
                     explained_sum += word_value
                     explained_units += 1
+                    parts_here = [hit[0] for k in range(compound_head, last + 1) for hit in hits_at.get(k, ())]
+                    if parts_here:
+                        if first_part is None:
+                            first_part = min(parts_here)
+                        elif min(parts_here) < first_part:
+                            inverted = True
                     seen_explained = True
                     trailing_unexplained = trailing_blocked = 0
                     clause_break = False
@@ -657,7 +668,7 @@ class Matcher:
                 # span stand for the term's first word and those at the end for its last.
                 middle = content - explained_units - leading_unexplained - trailing_unexplained - trailing_blocked
                 edge_words = 0
-                if coverage and coverage[0] < 0.5:
+                if coverage and coverage[0] < 0.5 and not inverted:
                     edge_words += leading_unexplained
                 if coverage and coverage[-1] < 0.5:
                     edge_words += trailing_unexplained
