@@ -253,6 +253,23 @@ def test_a_verb_before_an_inverted_rendering_is_not_the_rendering_of_the_terms_f
     assert match.best.target == "reform of the business system"
 
 
+def test_dictionary_verbs_are_words_its_glosses_mostly_use_as_verbs():
+    verbs = dictionary.english_verbs()
+    assert {"develop", "ensure", "keep", "promote"} <= verbs
+    assert not {"reform", "system", "rural", "needs"} & verbs  # nouns as often as verbs, or never verbs
+
+
+def test_a_verb_before_the_rendering_is_the_translators_not_the_terms_first_part():
+    # 社会 and 规模 have no rendering here; "keep", a verb, is not taken for the first one's.
+    matcher, units = _matcher([("保持社会融资规模合理增长",
+                                "We will keep financing from all sources at an appropriate level.")])
+    match = _best(matcher, units, "社会融资规模", ("社会", "融资", "规模"))
+    assert match.best.target == "financing from all sources"
+    # Where the term opens with a verb itself, a verb may render it (补短板: strengthen | ...).
+    matcher, units = _matcher([("加快补短板", "We will move faster to strengthen points of weakness.")])
+    assert _best(matcher, units, "补短板", ("补", "短板")).best.target == "strengthen points of weakness"
+
+
 def test_a_learned_rendering_leaves_out_what_the_dictionary_gives_another_part_of_the_term():
     # 兼并 (annex) always stands next to 重组 (reorganize): co-occurrence alone would teach it both
     # "mergers" and "reorganization", and "reorganization" alone would pass for the whole term.

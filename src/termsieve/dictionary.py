@@ -48,6 +48,43 @@ def glosses_by_headword() -> dict[str, tuple[str, ...]]:
         return cached("cedict", [real_path], _parse)
 
 
+_MIN_VERB_GLOSSES = 5
+_MIN_VERB_SHARE = 0.7
+_GLOSS_PART = re.compile(r"[^;,]+")
+_REMARK = re.compile(r"\([^)]*\)")
+
+
+@lru_cache(maxsize=1)
+def english_verbs() -> frozenset[str]:
+    """English words the dictionary's glosses use mostly as verbs: "to deepen", "to keep".
+
+    A word counts when at least five gloss parts open with "to" and it, and these make up at least
+    70% of its uses in glosses ("reform" is a noun as often as a verb, and is left out).
+    """
+    from .cache import cached
+
+    with resources.as_file(_data_path()) as real_path:
+        return cached("cedict-verbs", [real_path], _collect_verbs)
+
+
+def _collect_verbs() -> frozenset[str]:
+    as_verb: dict[str, int] = {}
+    otherwise: dict[str, int] = {}
+    for glosses in glosses_by_headword().values():
+        for gloss in glosses:
+            for part in _GLOSS_PART.findall(_REMARK.sub(" ", gloss)):
+                words = part.lower().split()
+                if len(words) > 1 and words[0] == "to":
+                    as_verb[words[1]] = as_verb.get(words[1], 0) + 1
+                else:
+                    for word in words:
+                        otherwise[word] = otherwise.get(word, 0) + 1
+    return frozenset(
+        word for word, count in as_verb.items()
+        if count >= _MIN_VERB_GLOSSES and count >= _MIN_VERB_SHARE * (count + otherwise.get(word, 0))
+    )
+
+
 def _parse() -> dict[str, tuple[str, ...]]:
     entries: dict[str, list[str]] = {}
     with _data_path().open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:

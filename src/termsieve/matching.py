@@ -229,10 +229,16 @@ def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
 
 class Matcher:
     def __init__(self, units: Sequence[Unit], lookup: Callable[[str], tuple[str, ...]],
-                 alignment: WordAlignment | None = None):
+                 alignment: WordAlignment | None = None, verbs: frozenset[str] | None = None):
+        """`verbs`: English words that are verbs (lower case); by default, the dictionary's."""
         self.units = units
         self._alignment = alignment
         self._lookup = lookup
+        if verbs is None:
+            from .dictionary import english_verbs
+
+            verbs = english_verbs()
+        self._verbs = verbs
         self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
         self._containing_cache: dict[tuple[str, ...], frozenset[int]] = {}
         self._opening_cache: dict[int, dict[str, list[str]]] = {}
@@ -529,6 +535,9 @@ class Matcher:
         # economy; 自由贸易试验区: Pilot | Free Trade Zone): spans may also start there, never across
         # a function word.
         lead = min(_MAX_LEADING_FILL, sum(1 for c in range(len(profile)) if c not in hit_components))
+        # A verb there is the translators' own (develop | low-income housing projects), unless the
+        # term opens with one too (补短板: strengthen | points of weakness).
+        verb_may_lead = not profile or any(gloss.startswith("to ") for gloss in self._lookup(profile[0].text))
         for anchor in anchors:
             first = anchor
             while first > 0 and words[first].joined_to_previous:
@@ -536,6 +545,8 @@ class Matcher:
             starts.add(first)
             for _ in range(lead):
                 if first == 0 or not words[first - 1].is_content or first - 1 in explained:
+                    break
+                if not verb_may_lead and words[first - 1].text.lower() in self._verbs:
                     break
                 first -= 1
                 while first > 0 and words[first].joined_to_previous:
