@@ -52,3 +52,17 @@ def test_old_entries_of_a_name_are_pruned(tmp_path, monkeypatch):
         source.write_text("x", encoding="utf-8")
         cache.cached("demo", [source], lambda index=index: index)
     assert len(list((tmp_path / "cache").glob("demo-*.marshal"))) == 3
+
+
+def test_pruning_a_name_leaves_a_longer_name_that_starts_with_it_alone(tmp_path, monkeypatch):
+    # "cedict" and "cedict-verbs", "wordfreq-zh" and "wordfreq-zh-table" share a prefix.
+    monkeypatch.setenv("TERMSIEVE_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "source.txt"
+    source.write_text("x", encoding="utf-8")
+    cache.cached("demo-table", [source], lambda: "table")
+    for index in range(5):
+        other = tmp_path / f"source-{index}.txt"
+        other.write_text("x", encoding="utf-8")
+        cache.cached("demo", [other], lambda index=index: index)
+    assert len(list((tmp_path / "cache").glob("demo-table-*.marshal"))) == 1
+    assert cache.cached("demo-table", [source], lambda: "rebuilt") == "table"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,7 +58,10 @@ def cached(name: str, sources: Sequence[str | os.PathLike], build: Callable[[], 
 
 def _prune(directory: Path, name: str, keep: Path, most: int = 3) -> None:
     """Keep the newest few entries of one name (one per installation using the cache), drop the rest."""
-    entries = sorted(directory.glob(f"{name}-*.marshal"), key=lambda entry: entry.stat().st_mtime, reverse=True)
+    # "wordfreq-zh-*" would also match "wordfreq-zh-table-*": only the CRC may follow the name.
+    entries = sorted((entry for entry in directory.glob(f"{name}-*.marshal")
+                      if re.fullmatch(r"[0-9a-f]{8}", entry.name[len(name) + 1:-len(".marshal")])),
+                     key=lambda entry: entry.stat().st_mtime, reverse=True)
     for entry in entries[most:]:
         if entry != keep:
             entry.unlink(missing_ok=True)
