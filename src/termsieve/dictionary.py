@@ -50,8 +50,6 @@ def glosses_by_headword() -> dict[str, tuple[str, ...]]:
 
 _MIN_VERB_GLOSSES = 5
 _MIN_VERB_SHARE = 0.7
-_GLOSS_PART = re.compile(r"[^;,]+")
-_REMARK = re.compile(r"\([^)]*\)")
 
 
 @lru_cache(maxsize=1)
@@ -68,11 +66,13 @@ def english_verbs() -> frozenset[str]:
 
 
 def _collect_verbs() -> frozenset[str]:
+    from .english import gloss_parts
+
     as_verb: dict[str, int] = {}
     otherwise: dict[str, int] = {}
     for glosses in glosses_by_headword().values():
         for gloss in glosses:
-            for part in _GLOSS_PART.findall(_REMARK.sub(" ", gloss)):
+            for part in gloss_parts(gloss):
                 words = part.lower().split()
                 if len(words) > 1 and words[0] == "to":
                     as_verb[words[1]] = as_verb.get(words[1], 0) + 1

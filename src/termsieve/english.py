@@ -202,7 +202,7 @@ def gloss_stems(gloss: str) -> tuple[str, ...]:
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]{0,7})\)")
 
 
-def _gloss_parts(gloss: str) -> list[str]:
+def gloss_parts(gloss: str) -> list[str]:
     """The comma- or semicolon-separated parts of a gloss, without its bracketed remarks.
 
     "Beijing, capital of the People's Republic of China": each part stands alone.
@@ -217,7 +217,7 @@ def _abbreviation_variants(gloss: str) -> list[tuple[str, ...]]:
 @lru_cache(maxsize=200_000)
 def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     """Stems of a gloss, plus any abbreviation it gives in brackets: 'artificial intelligence (AI)'."""
-    parts = [gloss_stems(part) for part in _gloss_parts(gloss)]
+    parts = [gloss_stems(part) for part in gloss_parts(gloss)]
     if len(parts) > 1 and ";" not in gloss and len({len(part) for part in parts}) == 1 and len(parts[0]) >= 2:
         # "one country, two systems": parts of one shape are one phrase, not alternatives.
         parts = [tuple(word_stem for part in parts for word_stem in part)]
@@ -234,7 +234,7 @@ def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     (IoT)", a phrase, gives (internet, thing) and (iot,).
     """
     variants = []
-    for part in _gloss_parts(gloss):
+    for part in gloss_parts(gloss):
         tokens = re.findall(r"[A-Za-z0-9]+", part)
         length = 0
         while length < len(tokens) and (tokens[length][0].isupper() or tokens[length].isdigit()):

@@ -537,7 +537,8 @@ class Matcher:
         lead = min(_MAX_LEADING_FILL, sum(1 for c in range(len(profile)) if c not in hit_components))
         # A verb there is the translators' own (develop | low-income housing projects), unless the
         # term opens with one too (补短板: strengthen | points of weakness).
-        verb_may_lead = not profile or any(gloss.startswith("to ") for gloss in self._lookup(profile[0].text))
+        verb_may_lead = not lead or not profile or any(
+            gloss.startswith("to ") for gloss in self._lookup(profile[0].text))
         for anchor in anchors:
             first = anchor
             while first > 0 and words[first].joined_to_previous:
@@ -658,7 +659,8 @@ class Matcher:
                 if word_value is not None:
                     explained_sum += word_value
                     explained_units += 1
-                    parts_here = [hit[0] for k in range(compound_head, last + 1) for hit in hits_at.get(k, ())]
+                    parts_here = () if inverted else [
+                        hit[0] for k in range(compound_head, last + 1) for hit in hits_at.get(k, ())]
                     if parts_here:
                         if first_part is None:
                             first_part = min(parts_here)
