@@ -66,9 +66,9 @@ class _FixedAlignment:
         return self.posteriors
 
 
-def _best_rendering(alignment):
+def _best_rendering(alignment, rerank=False):
     units = _units([(["城镇", "就业"], "We will create more employment in urban areas.")])
-    matcher = Matcher(units, dictionary.lookup, alignment)
+    matcher = Matcher(units, dictionary.lookup, alignment, rerank=rerank)
     occurrence = TermOccurrence(0, 0, 4)
     spans = [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)]
     return matcher.choose([occurrence], spans).best.target
@@ -94,7 +94,7 @@ def test_aligned_words_inside_a_rendering_whose_parts_the_glosses_all_found_coun
     occurrence = TermOccurrence(0, 0, 4)
 
     def best(alignment):
-        matcher = Matcher(units, dictionary.lookup, alignment)
+        matcher = Matcher(units, dictionary.lookup, alignment, rerank=False)  # the span scorer's rules
         spans = [matcher.occurrence_spans(("医疗保险",), "医疗保险", occurrence)]
         return matcher.choose([occurrence], spans).best
 

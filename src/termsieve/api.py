@@ -27,7 +27,7 @@ from .results import Alternative, Context, Extraction, Span, TermResult
 from .runtime import paused_gc
 
 DEFAULT_MIN_TERMHOOD = 0.5
-DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.75
+DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.7
 MAX_CONTEXTS = 20
 # A term seen hundreds of times is judged on a spread sample of its occurrences; co-occurrence
 # counts still use them all.

@@ -1,0 +1,164 @@
+"""Fit the re-ranker (termsieve.rerank) on the development lists and report what it does.
+
+For every TMX file with rows in the development lists, `--terms` alignment runs in one process with
+the hand ranking (no re-ranker), and the features of each gold term's candidates are recorded with
+whether each candidate matches the gold (termsieve.evaluate's rules). A conditional logit model
+(softmax over one term's candidates, L2-penalized, gradient ascent in numpy) is then fitted:
+
+* leave-one-report-out: fitted on eight reports, tested on the ninth, for every report; printed
+  against the hand ranking's top-1 on the same rows, with the oracle (a right candidate anywhere in
+  the list) as the ceiling;
+* on all rows: the weights that `--write` saves to src/termsieve/reranker.json.
+
+    python benchmarks/train_reranker.py [--corpus DIR] [--devset TSV ...] [--l2 1.0] [--write]
+
+Needs ../shared/corpus (not in the repository: no licence is stated for it). The held-out list
+(gr-heldout2.tsv) must never be passed here; see benchmarks/dev/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from termsieve import api, rerank
+from termsieve.chinese import to_simplified
+from termsieve.evaluate import read_gold, targets_match
+from termsieve.matching import Equivalent, Matcher
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_DEVSETS = [REPO / "benchmarks" / "dev" / "gr-terms.tsv", REPO / "benchmarks" / "dev" / "gr-heldout.tsv"]
+OUTPUT = REPO / "src" / "termsieve" / "reranker.json"
+
+
+class RecordingMatcher(Matcher):
+    """Ranks by hand and remembers every term's candidates, keyed by the term's Simplified text."""
+
+    recorded: ClassVar[dict[str, list]] = {}
+
+    def __init__(self, *args, **kwargs):
+        # A model that cannot tell candidates apart: the matcher computes features, the hand order stands.
+        size = len(rerank.FEATURES)
+        super().__init__(*args, **kwargs, reranker=rerank.Reranker((0.0,) * size, (1.0,) * size, (0.0,) * size))
+
+    def _order_candidates(self, occurrences, candidates, limit=4):
+        first = occurrences[0]
+        term = self.units[first.unit].simplified[first.start:first.end]
+        RecordingMatcher.recorded[term] = [(c.text, c.features) for c in candidates]
+        return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
+
+
+def collect(corpus_dir: Path, devsets: list[Path]) -> list[dict]:
+    gold = [term for path in devsets for term in read_gold(path)]
+    by_file: dict[str, list] = defaultdict(list)
+    for term in gold:
+        by_file[Path(term.file).name].append(term)
+    api.Matcher = RecordingMatcher  # align_terms builds its matcher from this name
+    rows = []
+    try:
+        for name in sorted(by_file):
+            path = corpus_dir / name
+            if not path.exists():
+                sys.exit(f"{path}: not found (the development lists name it)")
+            RecordingMatcher.recorded = {}
+            corpus = api.read([path])
+            extraction = api.align_terms(corpus, [term.zh for term in by_file[name]], api.ExtractOptions(jobs=1))
+            hand_best = {result.source_simplified: result.target for result in extraction.terms}
+            for term in by_file[name]:
+                simplified = to_simplified(term.zh)
+                candidates = RecordingMatcher.recorded.get(simplified, [])
+                rows.append({
+                    "report": name, "kind": term.kind,
+                    "features": np.array([features for _, features in candidates], float),
+                    "labels": np.array([any(targets_match(text, gold) for gold in term.renderings)
+                                        for text, _ in candidates], float),
+                    "hand_right": bool(hand_best.get(simplified)) and any(
+                        targets_match(hand_best[simplified], gold) for gold in term.renderings),
+                })
+            print(f"{name}: {len(by_file[name])} terms", file=sys.stderr)
+    finally:
+        api.Matcher = Matcher
+    return rows
+
+
+def fit(rows: list[dict], l2: float, iterations: int = 600) -> rerank.Reranker:
+    usable = [row for row in rows if row["labels"].any()]
+    stacked = np.vstack([row["features"] for row in usable])
+    mean = stacked.mean(axis=0)
+    scale = stacked.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    matrices = [(row["features"] - mean) / scale for row in usable]
+    weights = np.zeros(len(rerank.FEATURES))
+    for _ in range(iterations):
+        gradient = -l2 * weights
+        for matrix, row in zip(matrices, usable):
+            logits = matrix @ weights
+            p = np.exp(logits - logits.max())
+            p /= p.sum()
+            right = p * row["labels"]  # the gold may match several candidates: their mass counts
+            gradient += matrix.T @ (right / right.sum() - p)
+        weights += 0.5 * gradient / len(usable)
+    return rerank.Reranker(tuple(mean.tolist()), tuple(scale.tolist()), tuple(weights.tolist()))
+
+
+def pick(model: rerank.Reranker, row: dict) -> int | None:
+    if not len(row["features"]):
+        return None
+    probabilities = model.probabilities(row["features"].tolist())
+    return max(range(len(probabilities)), key=probabilities.__getitem__)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--devset", type=Path, action="append", help="default: the two development lists")
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--write", action="store_true", help=f"save the weights to {OUTPUT.relative_to(REPO)}")
+    args = parser.parse_args()
+    devsets = args.devset or DEFAULT_DEVSETS
+    if any("heldout2" in path.name for path in devsets):
+        sys.exit("gr-heldout2.tsv is held out: it measures, it does not train")
+    rows = collect(args.corpus, devsets)
+    counts: Counter[str] = Counter()
+    for report in sorted({row["report"] for row in rows}):
+        model = fit([row for row in rows if row["report"] != report], args.l2)
+        for row in rows:
+            if row["report"] != report:
+                continue
+            choice = pick(model, row)
+            right = choice is not None and bool(row["labels"][choice])
+            for label in ("all", row["kind"]):
+                counts[f"n {label}"] += 1
+                counts[f"hand {label}"] += row["hand_right"]
+                counts[f"reranked {label}"] += right
+                counts[f"oracle {label}"] += bool(row["labels"].any())
+    print("top-1 over the development lists, leave-one-report-out:")
+    for label in ("all", "direct", "free"):
+        n = counts[f"n {label}"]
+        if n:
+            print(f"  {label:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
+                  f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
+                  f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+    model = fit(rows, args.l2)
+    for name, weight in sorted(zip(rerank.FEATURES, model.weights), key=lambda item: -abs(item[1])):
+        print(f"  {name:18s} {weight:+.3f}")
+    if args.write:
+        metadata = {
+            "devsets": [path.name for path in devsets],
+            "terms": len(rows),
+            "l2": args.l2,
+            "leave_one_report_out_top1": round(counts["reranked all"] / max(1, counts["n all"]), 4),
+            "hand_top1": round(counts["hand all"] / max(1, counts["n all"]), 4),
+        }
+        OUTPUT.write_text(model.to_json(metadata), encoding="utf-8")
+        print(f"wrote {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()

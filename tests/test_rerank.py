@@ -1,0 +1,123 @@
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from termsieve import dictionary
+from termsieve.english import tokenize
+from termsieve.matching import Matcher, TermOccurrence, make_unit
+from termsieve.rerank import FEATURES, Reranker, default_reranker
+
+_SIZE = len(FEATURES)
+
+
+def _model(**weights: float) -> Reranker:
+    return Reranker((0.0,) * _SIZE, (1.0,) * _SIZE, tuple(weights.get(name, 0.0) for name in FEATURES))
+
+
+def test_probabilities_are_a_softmax_over_the_candidates():
+    model = _model(key_words=1.0)
+    rows = [[0.0] * _SIZE for _ in range(3)]
+    for row, words in zip(rows, (1, 2, 3)):
+        row[FEATURES.index("key_words")] = words
+    probabilities = model.probabilities(rows)
+    assert sum(probabilities) == pytest.approx(1.0)
+    assert probabilities[0] < probabilities[1] < probabilities[2]
+    assert probabilities[2] / probabilities[1] == pytest.approx(np.e)
+    assert model.probabilities([]) == []
+
+
+def test_weights_round_trip_through_json_and_refuse_other_features():
+    model = Reranker(tuple(range(_SIZE)), (2.0,) * _SIZE, (0.5,) * _SIZE)
+    assert Reranker.from_json(model.to_json({"terms": 3})) == model
+    data = json.loads(model.to_json())
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match="features"):
+        Reranker.from_json(json.dumps(data))
+    data = json.loads(model.to_json())
+    data["scale"][0] = 0.0
+    with pytest.raises(ValueError, match="scale"):
+        Reranker.from_json(json.dumps(data))
+
+
+def test_the_packaged_model_loads_with_one_weight_per_feature():
+    model = default_reranker()
+    assert len(model.weights) == _SIZE
+    assert all(scale > 0 for scale in model.scale)
+
+
+def _units(pairs):
+    units = []
+    for words, target in pairs:
+        units.append(make_unit("".join(words), target, tokenize(target)))
+    return units
+
+
+class _FixedAlignment:
+    def __init__(self, posteriors):
+        self.posteriors = posteriors
+
+    def aligned(self, unit_index, start, end):
+        return self.posteriors
+
+
+def _choose(reranker=None, rerank=True, alignment=None):
+    sentence = "We will create more employment in urban areas."
+    units = _units([(["城镇", "就业"], sentence)])
+    matcher = Matcher(units, dictionary.lookup, alignment, reranker=reranker, rerank=rerank)
+    occurrence = TermOccurrence(0, 0, 4)
+    spans = [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)]
+    return matcher.choose([occurrence], spans)
+
+
+def test_the_model_orders_the_candidates_and_scores_mix_hand_score_and_probability():
+    hand = _choose(rerank=False)
+    assert hand.best.target == "employment"
+    # A model that only likes long renderings puts the longest candidate first.
+    longest = _choose(_model(words=5.0))
+    assert longest.best.target != "employment"
+    assert len(longest.best.target.split()) > len(hand.best.target.split())
+    # A model that cannot tell candidates apart keeps the hand order; each score is the mean of
+    # the hand score and the model's probability (1/n for n candidates).
+    flat = _choose(_model())
+    assert flat.best.target == hand.best.target
+    count = 1 + len(flat.alternatives)
+    assert count > 1
+    assert flat.best.score == pytest.approx((hand.best.score + 1 / count) / 2, abs=1e-4)
+
+
+def test_the_shipped_model_takes_words_the_alignment_gives_the_term_below_the_hand_threshold():
+    # 城镇就业: the hand rules need an alignment of 0.8 to draw "urban areas" in; the model weighs
+    # how much of the term's alignment mass the span holds, and a span cut before a content word.
+    words = [word.text for word in tokenize("We will create more employment in urban areas.")]
+    weak = _FixedAlignment({words.index("urban"): 0.6, words.index("areas"): 0.5})
+    assert _choose(rerank=False, alignment=weak).best.target == "employment"
+    assert _choose(alignment=weak).best.target == "employment in urban areas"
+
+
+def _trainer():
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "train_reranker.py"
+    spec = importlib.util.spec_from_file_location("train_reranker", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_learns_a_feature_that_marks_the_right_candidate():
+    trainer = _trainer()
+    rng = np.random.default_rng(7)
+    rows = []
+    marker = FEATURES.index("cut_right")
+    for _ in range(60):
+        features = rng.random((4, _SIZE))
+        right = int(rng.integers(4))
+        features[:, marker] = 1.0
+        features[right, marker] = 0.0  # the right candidate is the one not cut short
+        labels = np.zeros(4)
+        labels[right] = 1.0
+        rows.append({"features": features, "labels": labels})
+    model = trainer.fit(rows, l2=1.0, iterations=200)
+    assert model.weights[marker] < -1.0
+    assert all(trainer.pick(model, row) == int(row["labels"].argmax()) for row in rows)
