@@ -50,7 +50,7 @@ class RecordingMatcher(Matcher):
     def _order_candidates(self, occurrences, candidates, limit=4):
         first = occurrences[0]
         term = self.units[first.unit].simplified[first.start:first.end]
-        RecordingMatcher.recorded[term] = [(c.text, c.features) for c in candidates]
+        RecordingMatcher.recorded[term] = [(c.text, c.features, c.value) for c in candidates]
         return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
 
 
@@ -75,9 +75,10 @@ def collect(corpus_dir: Path, devsets: list[Path]) -> list[dict]:
                 candidates = RecordingMatcher.recorded.get(simplified, [])
                 rows.append({
                     "report": name, "kind": term.kind,
-                    "features": np.array([features for _, features in candidates], float),
+                    "features": np.array([features for _, features, _ in candidates], float),
                     "labels": np.array([any(targets_match(text, gold) for gold in term.renderings)
-                                        for text, _ in candidates], float),
+                                        for text, _, _ in candidates], float),
+                    "values": [value for _, _, value in candidates],
                     "hand_right": bool(hand_best.get(simplified)) and any(
                         targets_match(hand_best[simplified], gold) for gold in term.renderings),
                 })
@@ -134,6 +135,7 @@ def main() -> None:
         if len(row["labels"]) > 1:
             row["features"][:, dropped] = 0.0
     counts: Counter[str] = Counter()
+    calibration: dict[int, list[bool]] = defaultdict(list)  # score decile -> right or not
     for report in sorted({row["report"] for row in rows}):
         model = fit([row for row in rows if row["report"] != report], args.l2)
         for row in rows:
@@ -141,6 +143,10 @@ def main() -> None:
                 continue
             choice = pick(model, row)
             right = choice is not None and bool(row["labels"][choice])
+            if choice is not None:
+                probability = model.probabilities(row["features"].tolist())[choice] if len(row["labels"]) > 1 else 1.0
+                score = (min(1.0, row["values"][choice]) + probability) / 2
+                calibration[min(9, int(score * 10))].append(right)
             for label in ("all", row["kind"]):
                 counts[f"n {label}"] += 1
                 counts[f"hand {label}"] += row["hand_right"]
@@ -153,6 +159,11 @@ def main() -> None:
             print(f"  {label:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
                   f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
                   f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+    print("score of the chosen candidate (mean of hand score and probability), leave-one-report-out:")
+    for decile in sorted(calibration, reverse=True):
+        outcomes = calibration[decile]
+        print(f"  {decile / 10:.1f}-{(decile + 1) / 10:.1f}: {sum(outcomes)}/{len(outcomes)} = "
+              f"{sum(outcomes) / len(outcomes):.0%} right")
     model = fit(rows, args.l2)
     for name, weight in sorted(zip(rerank.FEATURES, model.weights), key=lambda item: -abs(item[1])):
         print(f"  {name:18s} {weight:+.3f}")
