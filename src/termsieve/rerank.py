@@ -27,7 +27,7 @@ FEATURES = (
     "value",         # the hand score of the candidate
     "gap",           # the hand score of the hand-ranked best minus this one's
     "hand_best",     # 1 for the candidate the hand rules put first
-    "hand_trusted",  # ... when its hand score is 0.9 or more (right 97% of the time, unseen terms too)
+    "hand_trusted",  # ... when its hand score is 0.9 or more (such targets were right 97% of the time)
     "key_words",     # content words in the candidate
     "extends_best",  # 1 when the candidate contains the hand-ranked best and is longer
     "share",         # share of the term's scored occurrences with a span of this candidate
