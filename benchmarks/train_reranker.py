@@ -109,6 +109,16 @@ def fit(rows: list[dict], l2: float, iterations: int = 600) -> rerank.Reranker:
     return rerank.Reranker(tuple(mean.tolist()), tuple(scale.tolist()), tuple(weights.tolist()))
 
 
+def roc_auc(scored: list[tuple[float, bool]]) -> float:
+    """The chance that a right target scores above a wrong one (ties count half)."""
+    right = [value for value, ok in scored if ok]
+    wrong = [value for value, ok in scored if not ok]
+    if not right or not wrong:
+        return float("nan")
+    wins = sum((a > b) + 0.5 * (a == b) for a in right for b in wrong)
+    return wins / (len(right) * len(wrong))
+
+
 def pick(model: rerank.Reranker, row: dict) -> int | None:
     if not len(row["labels"]):
         return None
@@ -136,6 +146,7 @@ def main() -> None:
             row["features"][:, dropped] = 0.0
     counts: Counter[str] = Counter()
     calibration: dict[int, list[bool]] = defaultdict(list)  # score decile -> right or not
+    chosen: list[tuple[float, float, float, bool]] = []  # hand score, probability, score, right
     for report in sorted({row["report"] for row in rows}):
         model = fit([row for row in rows if row["report"] != report], args.l2)
         for row in rows:
@@ -147,6 +158,7 @@ def main() -> None:
                 probability = model.probabilities(row["features"].tolist())[choice] if len(row["labels"]) > 1 else 1.0
                 score = (min(1.0, row["values"][choice]) + probability) / 2
                 calibration[min(9, int(score * 10))].append(right)
+                chosen.append((min(1.0, row["values"][choice]), probability, score, right))
             for label in ("all", row["kind"]):
                 counts[f"n {label}"] += 1
                 counts[f"hand {label}"] += row["hand_right"]
@@ -164,6 +176,9 @@ def main() -> None:
         outcomes = calibration[decile]
         print(f"  {decile / 10:.1f}-{(decile + 1) / 10:.1f}: {sum(outcomes)}/{len(outcomes)} = "
               f"{sum(outcomes) / len(outcomes):.0%} right")
+    print("how well each separates right targets from wrong (ROC AUC): "
+          + ", ".join(f"{name} {roc_auc([(item[k], item[3]) for item in chosen]):.3f}"
+                      for k, name in enumerate(("hand score", "probability", "score"))))
     model = fit(rows, args.l2)
     for name, weight in sorted(zip(rerank.FEATURES, model.weights), key=lambda item: -abs(item[1])):
         print(f"  {name:18s} {weight:+.3f}")
