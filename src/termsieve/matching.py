@@ -854,8 +854,9 @@ class Matcher:
 
         With the learned re-ranker, a candidate's score is the mean of its hand score and the model's
         probability for it: on the development lists that mean separates right from wrong renderings
-        better than either (ROC AUC 0.82 against 0.79 and 0.79, leave one report out). The order is the model's, so an
-        alternative with a strong hand score may score above a candidate the model puts before it.
+        better than either (ROC AUC 0.82 against 0.79 and 0.79, leave one report out). The order is
+        the model's, so an alternative with a strong hand score may score above a candidate the model
+        puts before it.
         """
         if self._reranker is None:
             return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
