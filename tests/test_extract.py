@@ -162,17 +162,19 @@ def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
     corpus = api.read([EXAMPLE])
     serial = api.extract(corpus, api.ExtractOptions(jobs=1))
     used = []
-    original = api._first_pass_in_processes
+    original = api._in_processes
 
-    def spy(state, workers, progress):
-        scored = original(state, workers, progress)
-        used.append((workers, scored is not None))
+    def spy(state, indices, workers, progress):
+        scored = original(state, indices, workers, progress)
+        used.append((type(state).__name__, workers, scored is not None and sorted(scored) == sorted(indices)))
         return scored
 
     monkeypatch.setattr(api, "MIN_OCCURRENCES_PER_JOB", 1)  # the example is small: force the split
-    monkeypatch.setattr(api, "_first_pass_in_processes", spy)
+    monkeypatch.setattr(api, "MIN_TERMS_PER_RECHOICE_JOB", 1)
+    monkeypatch.setattr(api, "_in_processes", spy)
     parallel = api.extract(corpus, api.ExtractOptions(jobs=2))
-    assert used == [(2, True)]
+    # Both the first pass and the second choice of the terms linking changed ran in two processes.
+    assert used == [("_FirstPass", 2, True), ("_Rechoice", 2, True)]
     assert parallel.terms == serial.terms
 
 

@@ -38,6 +38,7 @@ MAX_JOBS = 4
 MEMORY_BUDGET_MB = 1024
 # Below this many occurrences to score, starting a worker process costs more than it saves.
 MIN_OCCURRENCES_PER_JOB = 1500
+MIN_TERMS_PER_RECHOICE_JOB = 400  # choosing again costs about 0.3 ms a term; a fork and its results, 30 ms
 
 
 @dataclass(frozen=True)
@@ -266,10 +267,11 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
                    for term in terms]
     all_units = [frozenset(o[0] for o in term.occurrences) for term in terms]
     state = _FirstPass(matcher, terms, occurrences, all_units)
+    everything = list(range(len(terms)))
     workers = _worker_count(jobs, sum(map(len, occurrences)))
-    scored = _first_pass_in_processes(state, workers, progress) if workers > 1 else None
+    scored = _in_processes(state, everything, workers, progress) if workers > 1 else None
     if scored is None:
-        scored = state.run(range(len(terms)), progress)
+        scored = state.run(everything, progress)
     spans = {i: scored[i][0] for i in range(len(terms))}
     first_choice = {i: scored[i][1] for i in range(len(terms))}
     order = sorted(
@@ -280,12 +282,15 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
         spans, occurrences, order,
         lambda i: first_choice[i].best.key if first_choice[i].best else None,
     )
-    results = []
-    for i, term in enumerate(terms):
-        unchanged = linked[i] is spans[i]
-        match = first_choice[i] if unchanged else matcher.choose(occurrences[i], linked[i], all_units[i])
-        results.append(_result(prepared, term, occurrences[i], match))
-    return results
+    # Terms that lost English words to stronger ones are chosen again, from their linked spans.
+    changed = [i for i in everything if linked[i] is not spans[i]]
+    rechoice = _Rechoice(matcher, occurrences, linked, all_units)
+    workers = _worker_count(jobs, len(changed), MIN_TERMS_PER_RECHOICE_JOB)
+    rechosen = _in_processes(rechoice, changed, workers, False) if workers > 1 else None
+    if rechosen is None:
+        rechosen = rechoice.run(changed)
+    return [_result(prepared, term, occurrences[i], rechosen[i][1] if i in rechosen else first_choice[i])
+            for i, term in enumerate(terms)]
 
 
 @dataclass(frozen=True)
@@ -313,14 +318,28 @@ class _FirstPass:
         return scored
 
 
-_FORKED_FIRST_PASS: _FirstPass | None = None  # what forked workers inherit instead of unpickling
+@dataclass(frozen=True)
+class _Rechoice:
+    """The second choice of terms whose spans competitive linking changed."""
+
+    matcher: Matcher
+    occurrences: Sequence[list[TermOccurrence]]
+    linked: dict[int, list[list[SpanScore]]]
+    all_units: Sequence[frozenset[int]]
+
+    def run(self, indices: Iterable[int], progress: bool = False, step: int = 1) -> dict[int, tuple]:
+        return {i: ([], self.matcher.choose(self.occurrences[i], self.linked[i], self.all_units[i]))
+                for i in indices}
+
+
+_FORKED_STATE: _FirstPass | _Rechoice | None = None  # what forked workers inherit instead of unpickling
 
 
 def _run_forked_share(indices: list[int]) -> bytes:
     import marshal
 
-    assert _FORKED_FIRST_PASS is not None
-    scored = _FORKED_FIRST_PASS.run(indices)
+    assert _FORKED_STATE is not None
+    scored = _FORKED_STATE.run(indices)
     # Sent as marshalled tuples: several times faster to pack and unpack than pickled dataclasses.
     return marshal.dumps({
         i: ([[astuple_span(span) for span in spans] for spans in spans_per_occurrence], astuple_match(match))
@@ -335,7 +354,9 @@ def _from_forked_share(packed: bytes) -> dict[int, tuple]:
             for i, (spans_per_occurrence, match) in marshal.loads(packed).items()}
 
 
-def _worker_count(jobs: int, occurrences: int) -> int:
+def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
+    """How many processes to split `work` over: occurrences to score (`per_job` defaults to
+    MIN_OCCURRENCES_PER_JOB), or terms to choose again."""
     import os
     import sys
 
@@ -353,7 +374,7 @@ def _worker_count(jobs: int, occurrences: int) -> int:
         resident = _resident_mb()
         if resident:
             jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (1.2 * resident))))
-    return max(1, min(jobs, occurrences // MIN_OCCURRENCES_PER_JOB))
+    return max(1, min(jobs, work // (per_job or MIN_OCCURRENCES_PER_JOB)))
 
 
 def _resident_mb() -> float:
@@ -367,16 +388,17 @@ def _resident_mb() -> float:
         return 0.0
 
 
-def _first_pass_in_processes(state: _FirstPass, workers: int, progress: bool) -> dict[int, tuple] | None:
-    """The first pass split over forked processes; None when processes cannot be started."""
+def _in_processes(state: _FirstPass | _Rechoice, indices: list[int], workers: int, progress: bool
+                  ) -> dict[int, tuple] | None:
+    """`state.run(indices)` split over forked processes; None when processes cannot be started."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    global _FORKED_FIRST_PASS
+    global _FORKED_STATE
     # Interleaved shares: neighbouring candidates (similar length and frequency) cost about the same.
-    shares = [list(range(worker, len(state.terms), workers)) for worker in range(workers)]
-    _FORKED_FIRST_PASS = state
+    shares = [indices[worker::workers] for worker in range(workers)]
+    _FORKED_STATE = state
     try:
         with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_run_forked_share, share) for share in shares[1:]]
@@ -387,7 +409,7 @@ def _first_pass_in_processes(state: _FirstPass, workers: int, progress: bool) ->
     except (OSError, BrokenProcessPool):
         return None  # no processes to be had (limits, a killed worker): score everything here
     finally:
-        _FORKED_FIRST_PASS = None
+        _FORKED_STATE = None
 
 
 def _spread(items: list, limit: int) -> list:
