@@ -14,7 +14,9 @@ Signals, combined per span and then across every occurrence of the term:
 * competitive linking: two terms whose Chinese does not overlap may not claim the same English words
   in one sentence; the stronger term keeps them.
 
-The score lies in [0, 1]: 1 for a span that is exactly a whole-term gloss or is explained word for word.
+The hand score lies in [0, 1]: 1 for a span that is exactly a whole-term gloss or is explained word
+for word. A learned re-ranker (termsieve.rerank) then orders a term's best eight candidates; the
+score reported is the mean of the hand score and the model's probability.
 """
 
 from __future__ import annotations
