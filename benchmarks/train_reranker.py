@@ -54,7 +54,7 @@ class RecordingMatcher(Matcher):
         return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
 
 
-def collect(corpus_dir: Path, devsets: list[Path]) -> list[dict]:
+def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",)) -> list[dict]:
     gold = [term for path in devsets for term in read_gold(path)]
     by_file: dict[str, list] = defaultdict(list)
     for term in gold:
@@ -66,25 +66,39 @@ def collect(corpus_dir: Path, devsets: list[Path]) -> list[dict]:
             path = corpus_dir / name
             if not path.exists():
                 sys.exit(f"{path}: not found (the development lists name it)")
-            RecordingMatcher.recorded = {}
             corpus = api.read([path])
-            extraction = api.align_terms(corpus, [term.zh for term in by_file[name]], api.ExtractOptions(jobs=1))
-            hand_best = {result.source_simplified: result.target for result in extraction.terms}
-            for term in by_file[name]:
-                simplified = to_simplified(term.zh)
-                candidates = RecordingMatcher.recorded.get(simplified, [])
-                rows.append({
-                    "report": name, "kind": term.kind,
-                    "features": np.array([features for _, features, _ in candidates], float),
-                    "labels": np.array([any(targets_match(text, gold) for gold in term.renderings)
-                                        for text, _, _ in candidates], float),
-                    "values": [value for _, _, value in candidates],
-                    "hand_right": bool(hand_best.get(simplified)) and any(
-                        targets_match(hand_best[simplified], gold) for gold in term.renderings),
-                })
+            for mode in modes:
+                RecordingMatcher.recorded = {}
+                if mode == "terms":
+                    extraction = api.align_terms(corpus, [term.zh for term in by_file[name]],
+                                                 api.ExtractOptions(jobs=1))
+                else:
+                    extraction = api.extract(corpus, api.ExtractOptions(jobs=1))
+                rows.extend(_rows(name, mode, by_file[name], extraction))
             print(f"{name}: {len(by_file[name])} terms", file=sys.stderr)
     finally:
         api.Matcher = Matcher
+    return rows
+
+
+def _rows(name: str, mode: str, terms: list, extraction) -> list[dict]:
+    """One row per gold term the run reported (with --terms, every one)."""
+    hand_best = {result.source_simplified: result.target for result in extraction.terms}
+    rows = []
+    for term in terms:
+        simplified = to_simplified(term.zh)
+        if mode != "terms" and simplified not in hand_best:
+            continue
+        candidates = RecordingMatcher.recorded.get(simplified, [])
+        rows.append({
+            "report": name, "kind": term.kind, "mode": mode,
+            "features": np.array([features for _, features, _ in candidates], float),
+            "labels": np.array([any(targets_match(text, gold) for gold in term.renderings)
+                                for text, _, _ in candidates], float),
+            "values": [value for _, _, value in candidates],
+            "hand_right": bool(hand_best.get(simplified)) and any(
+                targets_match(hand_best[simplified], gold) for gold in term.renderings),
+        })
     return rows
 
 
@@ -133,13 +147,19 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--devset", type=Path, action="append", help="default: the two development lists")
     parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--modes", default="terms",
+                        help="runs whose candidates train the model: terms (--terms alignment), extract "
+                             "(free extraction: the gold terms it finds), or both, comma-separated")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (their weight stays 0)")
     parser.add_argument("--write", action="store_true", help=f"save the weights to {OUTPUT.relative_to(REPO)}")
     args = parser.parse_args()
     devsets = args.devset or DEFAULT_DEVSETS
     if any("heldout2" in path.name for path in devsets):
         sys.exit("gr-heldout2.tsv is held out: it measures, it does not train")
-    rows = collect(args.corpus, devsets)
+    modes = tuple(mode for mode in args.modes.split(",") if mode)
+    if not modes or set(modes) - {"terms", "extract"}:
+        sys.exit("--modes: terms, extract or both")
+    rows = collect(args.corpus, devsets, modes)
     dropped = [rerank.FEATURES.index(name) for name in args.drop.split(",") if name]
     for row in rows:
         if len(row["labels"]) > 1:
@@ -154,24 +174,27 @@ def main() -> None:
                 continue
             choice = pick(model, row)
             right = choice is not None and bool(row["labels"][choice])
-            if choice is not None:
+            if choice is not None and row["mode"] == modes[0]:
                 probability = model.probabilities(row["features"].tolist())[choice] if len(row["labels"]) > 1 else 1.0
                 score = (min(1.0, row["values"][choice]) + probability) / 2
                 calibration[min(9, int(score * 10))].append(right)
                 chosen.append((min(1.0, row["values"][choice]), probability, score, right))
             for label in ("all", row["kind"]):
+                label = f"{row['mode']} {label}"
                 counts[f"n {label}"] += 1
                 counts[f"hand {label}"] += row["hand_right"]
                 counts[f"reranked {label}"] += right
                 counts[f"oracle {label}"] += bool(row["labels"].any())
-    print("top-1 over the development lists, leave-one-report-out:")
-    for label in ("all", "direct", "free"):
-        n = counts[f"n {label}"]
-        if n:
-            print(f"  {label:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
-                  f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
-                  f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
-    print("score of the chosen candidate (mean of hand score and probability), leave-one-report-out:")
+    for mode in modes:
+        print(f"top-1 over the development lists ({mode}), leave-one-report-out:")
+        for kind in ("all", "direct", "free"):
+            label = f"{mode} {kind}"
+            n = counts[f"n {label}"]
+            if n:
+                print(f"  {kind:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
+                      f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
+                      f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+    print(f"({modes[0]}) score of the chosen candidate (mean of hand score and probability), leave-one-report-out:")
     for decile in sorted(calibration, reverse=True):
         outcomes = calibration[decile]
         print(f"  {decile / 10:.1f}-{(decile + 1) / 10:.1f}: {sum(outcomes)}/{len(outcomes)} = "
@@ -185,11 +208,13 @@ def main() -> None:
     if args.write:
         metadata = {
             "devsets": [path.name for path in devsets],
-            "terms": len(rows),
+            "modes": list(modes),
+            "rows": len(rows),
             "l2": args.l2,
             "dropped": args.drop.split(",") if args.drop else [],
-            "leave_one_report_out_top1": round(counts["reranked all"] / max(1, counts["n all"]), 4),
-            "hand_top1": round(counts["hand all"] / max(1, counts["n all"]), 4),
+            "leave_one_report_out_top1": round(counts[f"reranked {modes[0]} all"]
+                                               / max(1, counts[f"n {modes[0]} all"]), 4),
+            "hand_top1": round(counts[f"hand {modes[0]} all"] / max(1, counts[f"n {modes[0]} all"]), 4),
         }
         OUTPUT.write_text(model.to_json(metadata), encoding="utf-8")
         print(f"wrote {OUTPUT}")
