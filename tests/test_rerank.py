@@ -121,3 +121,22 @@ def test_training_learns_a_feature_that_marks_the_right_candidate():
     model = trainer.fit(rows, l2=1.0, iterations=200)
     assert model.weights[marker] < -1.0
     assert all(trainer.pick(model, row) == int(row["labels"].argmax()) for row in rows)
+
+
+def test_the_matcher_gives_one_value_per_feature():
+    # Reranker.probabilities zips weights with a row: a row of the wrong length would be cut silently.
+    seen = []
+
+    class Recording(Matcher):
+        def _order_candidates(self, occurrences, candidates, limit=4):
+            seen.extend(candidate.features for candidate in candidates)
+            return super()._order_candidates(occurrences, candidates, limit)
+
+    sentence = "We will create more employment in urban areas."
+    words = [word.text for word in tokenize(sentence)]
+    matcher = Recording(_units([(["城镇", "就业"], sentence)]), dictionary.lookup,
+                        _FixedAlignment({words.index("urban"): 0.6}))
+    occurrence = TermOccurrence(0, 0, 4)
+    matcher.choose([occurrence], [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)])
+    assert len(seen) > 1
+    assert all(len(features) == _SIZE for features in seen)

@@ -74,7 +74,7 @@ _MODIFIER_MIN_SENTENCES = 2
 _MODIFIER_MIN_SHARE = 0.75
 _MODIFIER_MIN_ALIGNED = 0.35  # mean over the sentences: a modifier that renders a word beside the term gets little
 _HIT_CACHE_ENTRIES = 200_000
-_TRUSTED_HAND_SCORE = 0.9
+_TRUSTED_HAND_SCORE = 0.9  # hand-ranked bests scoring this much were right 97% of the time
 _ALIGNED_CACHE_ENTRIES = 10_000
 _FEATURE_SPANS = 10  # spans per candidate the re-ranker's features are averaged over
 _RERANKED_CANDIDATES = 8  # the re-ranker's choice: the hand ranking's best eight distinct renderings
@@ -854,6 +854,9 @@ class Matcher:
                           limit: int = 4) -> list[Equivalent]:
         """The `limit` best candidates, best first, as equivalents with their scores.
 
+        `occurrences` are the term's; the ranking does not need them, but a subclass that records
+        candidates (benchmarks/train_reranker.py) tells terms apart by them.
+
         With the learned re-ranker, a candidate's score is the mean of its hand score and the model's
         probability for it: on the development lists that mean separates right from wrong renderings
         better than either (ROC AUC 0.82 against 0.79 and 0.79, leave one report out). The order is
@@ -876,8 +879,8 @@ class Matcher:
         verbs = self._verbs
         for candidate in candidates:
             spans = per_key[candidate.key]
-            share = outside = high = mean = at_before = at_after = 0.0
-            cut = adjective = verb = comma = length = 0.0
+            aligned_share = aligned_outside = aligned_high = aligned_mean = aligned_before = aligned_after = 0.0
+            cut_right = adjective_before = verb_before = comma = length = 0.0
             # Features are means over the spans: a sample of them tells as much for a frequent term.
             sample = list(spans.items())[:_FEATURE_SPANS] if len(spans) > _FEATURE_SPANS else spans.items()
             for index, span in sample:
@@ -902,22 +905,22 @@ class Matcher:
                     elif word.text == ",":
                         has_comma = True
                 if total_mass:
-                    share += inside / total_mass
+                    aligned_share += inside / total_mass
                 if content:
-                    high += high_count / content
-                    mean += inside / content
+                    aligned_high += high_count / content
+                    aligned_mean += inside / content
                 if mass:
-                    outside += max(mass.get(first - 3, 0.0), mass.get(first - 2, 0.0), mass.get(first - 1, 0.0),
+                    aligned_outside += max(mass.get(first - 3, 0.0), mass.get(first - 2, 0.0), mass.get(first - 1, 0.0),
                                    mass.get(last, 0.0), mass.get(last + 1, 0.0), mass.get(last + 2, 0.0))
                 if first > 0:
                     before = words[first - 1]
                     if before.is_content:
-                        at_before += mass.get(first - 1, 0.0)
-                        adjective += _ends_like_adjective(before.text)
-                    verb += before.text.lower() in verbs
+                        aligned_before += mass.get(first - 1, 0.0)
+                        adjective_before += _ends_like_adjective(before.text)
+                    verb_before += before.text.lower() in verbs
                 if last < len(words) and words[last].is_content:
-                    at_after += mass.get(last, 0.0)
-                    cut += 1.0
+                    aligned_after += mass.get(last, 0.0)
+                    cut_right += 1.0
                 comma += has_comma
                 length += last - first
             sampled = min(len(spans), _FEATURE_SPANS)
@@ -933,9 +936,9 @@ class Matcher:
                 count / len(occurrences),
                 sum(scores) / count,
                 max(scores),
-                share / sampled, outside / sampled, high / sampled, mean / sampled, at_before / sampled,
-                at_after / sampled, cut / sampled, adjective / sampled, verb / sampled, comma / sampled,
-                length / sampled,
+                *(total / sampled for total in (
+                    aligned_share, aligned_outside, aligned_high, aligned_mean, aligned_before, aligned_after,
+                    cut_right, adjective_before, verb_before, comma, length)),
             )
 
     def _cooccurring_rendering(self, occurrences: Sequence[TermOccurrence], term_units: frozenset[int]
