@@ -102,7 +102,11 @@ def test_tsv_columns_and_values(tmp_path: Path):
     assert belt["location"] == "report.txt:3"
     assert belt["variants"] == "一带一路 | 一帶一路"
     assert belt["termhood"] == "0.810"
+    # each alternative's own score, in the alternatives' order
+    assert belt["alternative_scores"] == " | ".join(
+        f"{alternative.score:.3f}" for alternative in sample_extraction().terms[1].alternatives[:3])
     assert rows[0]["target"] == ""
+    assert rows[0]["alternative_scores"] == ""
 
 
 def test_csv_has_bom_and_parses_with_the_same_columns(tmp_path: Path):
@@ -126,6 +130,8 @@ def test_json_has_metadata_and_lists(tmp_path: Path):
     belt = document["terms"][1]
     assert set(belt) == set(EXTRACTION_COLUMNS)
     assert belt["alternatives"] == ["Belt and Road", "BRI", "the Belt"]
+    assert belt["alternative_scores"] == [
+        round(alternative.score, 3) for alternative in sample_extraction().terms[1].alternatives[:3]]
     assert belt["score"] == 0.912
     assert belt["location"] == "report.txt:3"
 

@@ -31,6 +31,7 @@ EXTRACTION_COLUMNS = (
     "termhood",
     "glossary_status",
     "glossary_target",
+    "alternative_scores",
 )
 
 WRITERS = Registry("output", option=None)
@@ -114,6 +115,7 @@ def term_record(term: TermResult, mark: GlossaryMark | None) -> dict[str, object
         "termhood": round(term.termhood, 3),
         "glossary_status": mark.status if mark else "",
         "glossary_target": mark.target if mark else "",
+        "alternative_scores": [round(alternative.score, 3) for alternative in term.alternatives[:MAX_ALTERNATIVES]],
     }
 
 

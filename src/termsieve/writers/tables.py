@@ -17,10 +17,14 @@ def _flat_rows(extraction: Extraction, marks: dict[str, GlossaryMark]) -> list[l
     for term in extraction.terms:
         record = term_record(term, marks.get(term.source_simplified))
         rows.append([
-            join_list(value) if isinstance(value, list) else f"{value:.3f}" if isinstance(value, float) else str(value)
+            join_list([_text(item) for item in value]) if isinstance(value, list) else _text(value)
             for value in (record[column] for column in EXTRACTION_COLUMNS)
         ])
     return rows
+
+
+def _text(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def write_tsv(extraction: Extraction, path: str | Path, *, marks: dict[str, GlossaryMark] | None = None) -> None:
