@@ -192,3 +192,20 @@ def test_automatic_jobs_stay_in_one_process_while_other_threads_run():
     finally:
         release.set()
         other.join()
+
+
+def test_no_rerank_keeps_the_hand_ranking_and_says_so(tmp_path, seed_terms):
+    output = tmp_path / "hand.json"
+    result = CliRunner().invoke(cli, ["extract", str(EXAMPLE), "--no-rerank", "-o", str(output), "--quiet"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    document = json.loads(output.read_text(encoding="utf-8"))
+    assert document["metadata"]["signature"]["rerank"] == "off"
+    hand = {term["source_simplified"]: (term["target"], term["score"]) for term in document["terms"]}
+    reranked = {prediction.source_simplified: (prediction.target, prediction.score)
+                for prediction in read_predictions(seed_terms)}
+    shared = hand.keys() & reranked.keys()
+    assert len(shared) > 100
+    # The re-ranker changes scores (a mean with its probability) and, for some terms, the target.
+    assert sum(hand[key][1] != pytest.approx(reranked[key][1], abs=1e-3) for key in shared) > len(shared) / 2
+    assert any(hand[key][0] != reranked[key][0] for key in shared)

@@ -51,6 +51,8 @@ class ExtractOptions:
     min_score_for_weak_terms: float = DEFAULT_MIN_SCORE_FOR_WEAK_TERMS
     max_terms: int | None = None
     user_words: tuple[str, ...] = ()  # e.g. the terms of a glossary, added to the segmenter
+    # Order each term's candidates with the learned re-ranker (termsieve.rerank); off: the hand ranking.
+    rerank: bool = True
     # Processes that score English spans; 0 picks one per usable core (at most MAX_JOBS). The
     # result does not depend on it, so it is not part of the signature.
     jobs: int = 0
@@ -64,6 +66,7 @@ class ExtractOptions:
             "weak_termhood": str(self.weak_termhood),
             "min_score_for_weak_terms": str(self.min_score_for_weak_terms),
             "max_terms": str(self.max_terms or ""),
+            "rerank": "on" if self.rerank else "off",
         }
 
 
@@ -170,7 +173,7 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
     found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
     alignment = WordAlignment(prepared.units, [[token.text for token in tokens] for _, tokens in units],
                               dictionary.lookup)
-    matcher = Matcher(prepared.units, dictionary.lookup, alignment)
+    matcher = Matcher(prepared.units, dictionary.lookup, alignment, rerank=options.rerank)
     terms = []
     for candidate in found:
         if candidate.termhood < options.weak_termhood:
@@ -225,7 +228,7 @@ def _align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOp
     segmenter = get_segmenter(options.segmenter)
     chinese_words = _segment_each(prepared.simplified, segmenter.words, progress)  # for the word alignment
     matcher = Matcher(prepared.units, dictionary.lookup,
-                      WordAlignment(prepared.units, chinese_words, dictionary.lookup))
+                      WordAlignment(prepared.units, chinese_words, dictionary.lookup), rerank=options.rerank)
     del chinese_words
     search_forms: dict[int, tuple[str, list[int]]] = {}
     terms = []

@@ -48,11 +48,14 @@ def cli() -> None:
 @click.option("--min-termhood", type=click.FloatRange(0, 1), default=None,
               help="Keep candidates at or above this termhood whatever their English (default 0.5).")
 @click.option("--max-terms", type=click.IntRange(1), default=None, help="Keep at most this many terms.")
+@click.option("--rerank/--no-rerank", default=True, show_default=True,
+              help="Order each term's English candidates with the learned re-ranker (trained on government "
+                   "work reports); --no-rerank keeps the hand-set scoring's order and scores.")
 @click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
               help="Processes for matching on large inputs; 0: one per core, at most 4. Same output either way.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def extract(inputs, output, input_format, source_column, target_column, segmenter, terms_file, glossary_files,
-            new_only, min_termhood, max_terms, jobs, quiet) -> None:
+            new_only, min_termhood, max_terms, rerank, jobs, quiet) -> None:
     """Extract term pairs from a bilingual corpus (or align given terms with --terms)."""
     from . import api
     from .runtime import paused_gc
@@ -63,6 +66,7 @@ def extract(inputs, output, input_format, source_column, target_column, segmente
         segmenter=api.Segmenter(segmenter),
         user_words=api.glossary_words(glossary) if glossary else (),
         max_terms=max_terms,
+        rerank=rerank,
         jobs=jobs,
         **({"min_termhood": min_termhood} if min_termhood is not None else {}),
     )
