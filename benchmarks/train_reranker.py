@@ -47,7 +47,7 @@ class RecordingMatcher(Matcher):
         size = len(rerank.FEATURES)
         super().__init__(*args, **kwargs, reranker=rerank.Reranker((0.0,) * size, (1.0,) * size, (0.0,) * size))
 
-    def _order_candidates(self, occurrences, candidates, limit=4):
+    def _order_candidates(self, occurrences, candidates, limit):
         first = occurrences[0]
         term = self.units[first.unit].simplified[first.start:first.end]
         RecordingMatcher.recorded[term] = [(c.text, c.features, c.value) for c in candidates]
@@ -176,7 +176,7 @@ def main() -> None:
             right = choice is not None and bool(row["labels"][choice])
             if choice is not None and row["mode"] == modes[0]:
                 probability = model.probabilities(row["features"].tolist())[choice] if len(row["labels"]) > 1 else 1.0
-                score = (min(1.0, row["values"][choice]) + probability) / 2
+                score = rerank.blended_score(row["values"][choice], probability)
                 calibration[min(9, int(score * 10))].append(right)
                 chosen.append((min(1.0, row["values"][choice]), probability, score, right))
             for label in ("all", row["kind"]):

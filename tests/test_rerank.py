@@ -128,7 +128,7 @@ def test_the_matcher_gives_one_value_per_feature():
     seen = []
 
     class Recording(Matcher):
-        def _order_candidates(self, occurrences, candidates, limit=4):
+        def _order_candidates(self, occurrences, candidates, limit):
             seen.extend(candidate.features for candidate in candidates)
             return super()._order_candidates(occurrences, candidates, limit)
 

@@ -41,7 +41,7 @@ from .english import (
     proper_name_variants,
     stem,
 )
-from .rerank import Reranker, default_reranker
+from .rerank import Reranker, blended_score, default_reranker
 
 TOP_SPANS_PER_OCCURRENCE = 8
 _FUZZY_CUTOFF = 85.0
@@ -77,6 +77,7 @@ _HIT_CACHE_ENTRIES = 200_000
 _TRUSTED_HAND_SCORE = 0.9  # hand-ranked bests scoring this much were right 97% of the time
 _ALIGNED_CACHE_ENTRIES = 10_000
 _FEATURE_SPANS = 10  # spans per candidate the re-ranker's features are averaged over
+_EQUIVALENTS_KEPT = 4  # a term's best English and three alternatives
 _RERANKED_CANDIDATES = 8  # the re-ranker's choice: the hand ranking's best eight distinct renderings
 _SPACES = re.compile(r"\s+")
 _HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
@@ -838,11 +839,11 @@ class Matcher:
                 continue
             seen_text.add(text.lower())
             candidates.append(Candidate(text, key, value))
-            if len(candidates) == (_RERANKED_CANDIDATES if self._reranker else 4):
+            if len(candidates) == (_RERANKED_CANDIDATES if self._reranker else _EQUIVALENTS_KEPT):
                 break
         if self._reranker is not None and len(candidates) > 1:
             self._add_features(candidates, occurrences, per_key)
-        equivalents = self._order_candidates(occurrences, candidates)
+        equivalents = self._order_candidates(occurrences, candidates, _EQUIVALENTS_KEPT)
         best = equivalents[0]
         chosen_spans = {}
         for index, span in per_key[best.key].items():
@@ -851,7 +852,7 @@ class Matcher:
         return TermMatch(best, tuple(equivalents[1:]), chosen_spans)
 
     def _order_candidates(self, occurrences: Sequence[TermOccurrence], candidates: list[Candidate],
-                          limit: int = 4) -> list[Equivalent]:
+                          limit: int) -> list[Equivalent]:
         """The `limit` best candidates, best first, as equivalents with their scores.
 
         `occurrences` are the term's; the ranking does not need them, but a subclass that records
@@ -867,7 +868,7 @@ class Matcher:
             return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
         probabilities = self._reranker.probabilities([c.features for c in candidates])
         order = sorted(range(len(candidates)), key=probabilities.__getitem__, reverse=True)[:limit]
-        return [Equivalent(candidates[i].text, round((min(1.0, candidates[i].value) + probabilities[i]) / 2, 4),
+        return [Equivalent(candidates[i].text, round(blended_score(candidates[i].value, probabilities[i]), 4),
                            candidates[i].key) for i in order]
 
     def _add_features(self, candidates: list[Candidate], occurrences: Sequence[TermOccurrence],
@@ -910,8 +911,9 @@ class Matcher:
                     aligned_high += high_count / content
                     aligned_mean += inside / content
                 if mass:
-                    aligned_outside += max(mass.get(first - 3, 0.0), mass.get(first - 2, 0.0), mass.get(first - 1, 0.0),
-                                   mass.get(last, 0.0), mass.get(last + 1, 0.0), mass.get(last + 2, 0.0))
+                    aligned_outside += max(mass.get(first - 3, 0.0), mass.get(first - 2, 0.0),
+                                           mass.get(first - 1, 0.0), mass.get(last, 0.0),
+                                           mass.get(last + 1, 0.0), mass.get(last + 2, 0.0))
                 if first > 0:
                     before = words[first - 1]
                     if before.is_content:

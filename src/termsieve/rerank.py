@@ -94,6 +94,12 @@ class Reranker:
         return cls(tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]))
 
 
+def blended_score(hand_score: float, probability: float) -> float:
+    """The score reported for a candidate: the mean of its hand score (capped at 1) and the model's
+    probability for it, which tells right from wrong better than either alone."""
+    return (min(1.0, hand_score) + probability) / 2
+
+
 @lru_cache(maxsize=1)
 def default_reranker() -> Reranker:
     """The model shipped with the package."""
