@@ -29,7 +29,7 @@ import numpy as np
 from termsieve import api, rerank
 from termsieve.chinese import to_simplified
 from termsieve.evaluate import read_gold, targets_match
-from termsieve.matching import Equivalent, Matcher
+from termsieve.matching import Matcher, hand_order
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
@@ -51,7 +51,7 @@ class RecordingMatcher(Matcher):
         first = occurrences[0]
         term = self.units[first.unit].simplified[first.start:first.end]
         RecordingMatcher.recorded[term] = [(c.text, c.features, c.value) for c in candidates]
-        return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
+        return hand_order(candidates, limit)
 
 
 def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",)) -> list[dict]:

@@ -865,7 +865,7 @@ class Matcher:
         puts before it.
         """
         if self._reranker is None:
-            return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
+            return hand_order(candidates, limit)
         probabilities = self._reranker.probabilities([c.features for c in candidates])
         order = sorted(range(len(candidates)), key=probabilities.__getitem__, reverse=True)[:limit]
         return [Equivalent(candidates[i].text, round(blended_score(candidates[i].value, probabilities[i]), 4),
@@ -1101,6 +1101,11 @@ class Matcher:
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
             counts[text] += 1
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+def hand_order(candidates: Sequence[Candidate], limit: int) -> list[Equivalent]:
+    """The first `limit` candidates as ranked by hand, with their hand scores."""
+    return [Equivalent(c.text, round(min(1.0, c.value), 4), c.key) for c in candidates[:limit]]
 
 
 @lru_cache(maxsize=1)
