@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from matching_support import (
+    URBAN_EMPLOYMENT,
+    FixedAlignment,
+    choose_urban_employment,
+    make_units,
+    word_index,
+)
 from termsieve import dictionary
 from termsieve.alignment import WordAlignment
 from termsieve.english import tokenize
-from termsieve.matching import Matcher, TermOccurrence, make_unit
+from termsieve.matching import Matcher, TermOccurrence
 
 _NOUNS = [("就业", "employment"), ("人口", "population"), ("住房", "housing"), ("收入", "income"),
           ("道路", "roads"), ("学校", "schools"), ("医院", "hospitals"), ("企业", "enterprises")]
 _VERBS = [("增加", "increased"), ("减少", "decreased"), ("提高", "improved"), ("下降", "fell")]
-
-
-def _units(pairs):
-    return [make_unit("".join(words), english, tokenize(english)) for words, english in pairs]
 
 
 def _posteriors(alignment, units, index, chinese):
@@ -28,7 +31,7 @@ def _corpus():
              for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)]
     pairs += [([noun, verb], f"{noun_en.capitalize()} {verb_en}.")
               for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS[::-1] * 2)]
-    units = _units(pairs)
+    units = make_units(pairs)
     return units, WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
 
 
@@ -49,48 +52,33 @@ def test_dictionary_words_keep_their_renderings_against_a_frequent_neighbour():
 
 def test_alignment_of_units_without_words_is_empty():
     pairs = [(["城镇", "就业"], "..."), (["", ""], "Urban employment.")]
-    units = _units(pairs)
+    units = make_units(pairs)
     alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
     assert alignment.aligned(0, 0, 2) == {}
     assert alignment.aligned(1, 0, 2) == {}
     assert WordAlignment([], [], dictionary.lookup) is not None
 
 
-class _FixedAlignment:
-    """What a trained alignment would say for one sentence: English word index -> probability."""
-
-    def __init__(self, posteriors):
-        self.posteriors = posteriors
-
-    def aligned(self, unit_index, start, end):
-        return self.posteriors
-
-
-def _best_rendering(alignment, rerank=False):
-    units = _units([(["城镇", "就业"], "We will create more employment in urban areas.")])
-    matcher = Matcher(units, dictionary.lookup, alignment, rerank=rerank)
-    occurrence = TermOccurrence(0, 0, 4)
-    spans = [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)]
-    return matcher.choose([occurrence], spans).best.target
+def _best_rendering(alignment):
+    # The span scorer's own rules, without the re-ranker.
+    return choose_urban_employment(alignment, rerank=False).best.target
 
 
 def test_aligned_words_render_a_part_no_gloss_finds():
-    words = [word.text for word in tokenize("We will create more employment in urban areas.")]
-    aligned = {words.index("urban"): 0.95, words.index("areas"): 0.9}
+    aligned = {word_index(URBAN_EMPLOYMENT, "urban"): 0.95, word_index(URBAN_EMPLOYMENT, "areas"): 0.9}
     assert _best_rendering(None) == "employment"
-    assert _best_rendering(_FixedAlignment(aligned)) == "employment in urban areas"
+    assert _best_rendering(FixedAlignment(aligned)) == "employment in urban areas"
 
 
 def test_weak_alignment_is_not_a_rendering():
-    words = [word.text for word in tokenize("We will create more employment in urban areas.")]
-    aligned = {words.index("urban"): 0.6, words.index("areas"): 0.5}
-    assert _best_rendering(_FixedAlignment(aligned)) == "employment"
+    aligned = {word_index(URBAN_EMPLOYMENT, "urban"): 0.6, word_index(URBAN_EMPLOYMENT, "areas"): 0.5}
+    assert _best_rendering(FixedAlignment(aligned)) == "employment"
 
 
 def test_aligned_words_inside_a_rendering_whose_parts_the_glosses_all_found_count_as_explained():
     sentence = "Basic medical care insurance will cover everyone."
     words = [word.text for word in tokenize(sentence)]
-    units = _units([(["医疗保险", "覆盖", "全民"], sentence)])
+    units = make_units([(["医疗保险", "覆盖", "全民"], sentence)])
     occurrence = TermOccurrence(0, 0, 4)
 
     def best(alignment):
@@ -100,11 +88,11 @@ def test_aligned_words_inside_a_rendering_whose_parts_the_glosses_all_found_coun
 
     without = best(None)
     assert without.target == "medical care insurance"
-    aligned = best(_FixedAlignment({words.index("care"): 0.9}))
+    aligned = best(FixedAlignment({words.index("care"): 0.9}))
     assert aligned.target == "medical care insurance"
     assert aligned.score >= without.score + 0.1
     # A word past a clause word is not drawn in, however sure the alignment.
-    assert best(_FixedAlignment({words.index("cover"): 0.9})).target == "medical care insurance"
+    assert best(FixedAlignment({words.index("cover"): 0.9})).target == "medical care insurance"
 
 
 def test_a_corpus_over_the_training_budget_trains_on_an_even_sample(monkeypatch):
@@ -113,7 +101,7 @@ def test_a_corpus_over_the_training_budget_trains_on_an_even_sample(monkeypatch)
     pairs = [(["城镇", noun, verb], f"Urban {noun_en} {verb_en}.")
              for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)] * 3
     pairs = [([*words, str(index)], f"{english} {index}") for index, (words, english) in enumerate(pairs)]
-    units = _units(pairs)
+    units = make_units(pairs)
     full = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
     monkeypatch.setattr(alignment_module, "_MAX_TRAINING_ENTRIES", 200)
     sampled = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
@@ -126,7 +114,7 @@ def test_a_corpus_over_the_training_budget_trains_on_an_even_sample(monkeypatch)
 def test_repeated_sentence_pairs_align_like_their_first_copy():
     pairs = [(["城镇", noun, verb], f"Urban {noun_en} {verb_en}.")
              for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)]
-    units = _units(pairs + pairs[:2])
+    units = make_units(pairs + pairs[:2])
     alignment = WordAlignment(units, [words for words, _ in pairs + pairs[:2]], dictionary.lookup)
     assert alignment.aligned(len(pairs), 0, 2) == alignment.aligned(0, 0, 2)
 
@@ -135,7 +123,7 @@ def test_a_paragraph_sized_unit_is_left_out():
     nouns = [noun for noun, _ in _NOUNS] * 30
     english = " ".join(noun_en for _, noun_en in _NOUNS * 30)
     pairs = [(["城镇", "就业"], "Urban employment."), (["城镇", *nouns], f"Urban {english}.")]
-    units = _units(pairs)
+    units = make_units(pairs)
     alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
     assert alignment.aligned(0, 0, 2)
     assert alignment.aligned(1, 0, 2) == {}
@@ -160,7 +148,7 @@ def _migrant_workers(modifier, probability):
         ("农民工随迁子女在城市接受义务教育", f"Children of {modifier} migrant workers attend school in cities."),
         ("农民工总量增加", f"The number of {modifier} migrant workers increased."),
     ]
-    units = _units([([zh], en) for zh, en in sentences])
+    units = make_units([([zh], en) for zh, en in sentences])
     matcher = Matcher(units, dictionary.lookup, _PerUnitAlignment(units, modifier, probability))
     occurrences = [TermOccurrence(index, unit.simplified.index("农民工"), unit.simplified.index("农民工") + 3)
                    for index, unit in enumerate(units)]

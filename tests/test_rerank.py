@@ -5,9 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from termsieve import dictionary
-from termsieve.english import tokenize
-from termsieve.matching import Matcher, TermOccurrence, make_unit
+from matching_support import URBAN_EMPLOYMENT, FixedAlignment, choose_urban_employment, word_index
+from termsieve.matching import Matcher
 from termsieve.rerank import FEATURES, Reranker, default_reranker
 
 _SIZE = len(FEATURES)
@@ -48,28 +47,8 @@ def test_the_packaged_model_loads_with_one_weight_per_feature():
     assert all(scale > 0 for scale in model.scale)
 
 
-def _units(pairs):
-    units = []
-    for words, target in pairs:
-        units.append(make_unit("".join(words), target, tokenize(target)))
-    return units
-
-
-class _FixedAlignment:
-    def __init__(self, posteriors):
-        self.posteriors = posteriors
-
-    def aligned(self, unit_index, start, end):
-        return self.posteriors
-
-
 def _choose(reranker=None, rerank=True, alignment=None):
-    sentence = "We will create more employment in urban areas."
-    units = _units([(["城镇", "就业"], sentence)])
-    matcher = Matcher(units, dictionary.lookup, alignment, reranker=reranker, rerank=rerank)
-    occurrence = TermOccurrence(0, 0, 4)
-    spans = [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)]
-    return matcher.choose([occurrence], spans)
+    return choose_urban_employment(alignment, reranker=reranker, rerank=rerank)
 
 
 def test_the_model_orders_the_candidates_and_scores_mix_hand_score_and_probability():
@@ -91,8 +70,7 @@ def test_the_model_orders_the_candidates_and_scores_mix_hand_score_and_probabili
 def test_the_shipped_model_takes_words_the_alignment_gives_the_term_below_the_hand_threshold():
     # 城镇就业: the hand rules need an alignment of 0.8 to draw "urban areas" in; the model weighs
     # how much of the term's alignment mass the span holds, and a span cut before a content word.
-    words = [word.text for word in tokenize("We will create more employment in urban areas.")]
-    weak = _FixedAlignment({words.index("urban"): 0.6, words.index("areas"): 0.5})
+    weak = FixedAlignment({word_index(URBAN_EMPLOYMENT, "urban"): 0.6, word_index(URBAN_EMPLOYMENT, "areas"): 0.5})
     assert _choose(rerank=False, alignment=weak).best.target == "employment"
     assert _choose(alignment=weak).best.target == "employment in urban areas"
 
@@ -132,11 +110,6 @@ def test_the_matcher_gives_one_value_per_feature():
             seen.extend(candidate.features for candidate in candidates)
             return super()._order_candidates(occurrences, candidates, limit)
 
-    sentence = "We will create more employment in urban areas."
-    words = [word.text for word in tokenize(sentence)]
-    matcher = Recording(_units([(["城镇", "就业"], sentence)]), dictionary.lookup,
-                        _FixedAlignment({words.index("urban"): 0.6}))
-    occurrence = TermOccurrence(0, 0, 4)
-    matcher.choose([occurrence], [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)])
+    choose_urban_employment(FixedAlignment({word_index(URBAN_EMPLOYMENT, "urban"): 0.6}), matcher_class=Recording)
     assert len(seen) > 1
     assert all(len(features) == _SIZE for features in seen)
