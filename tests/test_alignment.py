@@ -163,3 +163,26 @@ def test_a_modifier_the_translators_put_before_the_rendering_joins_it():
     # Not when the alignment gives it to another word, nor when it does not look like a modifier.
     assert _migrant_workers("rural", 0.1) == "migrant workers"
     assert _migrant_workers("protect", 0.5) == "migrant workers"
+
+
+def _guess(posteriors_by_word, sentence="Work on projects that stopped midway resumed."):
+    """半拉子 (no gloss of it is in the sentence), chosen with a fixed alignment."""
+    units = make_units([(["半拉子", "工程"], sentence)])
+    aligned = {word_index(sentence, word): value for word, value in posteriors_by_word.items()}
+    matcher = Matcher(units, dictionary.lookup, FixedAlignment(aligned) if aligned else None)
+    occurrence = TermOccurrence(0, 0, 3)
+    return matcher.choose([occurrence], [matcher.occurrence_spans(("半拉子",), "半拉子", occurrence)])
+
+
+def test_a_term_nothing_else_renders_gets_the_alignments_guess_with_a_low_score():
+    assert _guess({}).best is None  # no alignment: no guess
+    match = _guess({"stopped": 0.4, "midway": 0.3, "projects": 0.1})
+    assert match.best.target == "stopped midway"
+    assert match.best.score <= 0.3
+    start = "Work on projects that stopped midway resumed.".index("stopped")
+    assert match.spans == {0: (start, start + len("stopped midway"))}  # for the workbook's highlight
+
+
+def test_a_word_beside_the_guess_joins_it_only_when_aligned_at_least_half_as_much():
+    assert _guess({"stopped": 0.4, "midway": 0.1}).best.target == "stopped"
+    assert _guess({"stopped": 0.2, "midway": 0.4}).best.target == "stopped midway"

@@ -77,6 +77,8 @@ _HIT_CACHE_ENTRIES = 200_000
 _TRUSTED_HAND_SCORE = 0.9  # hand-ranked bests scoring this much were right 97% of the time
 _ALIGNED_CACHE_ENTRIES = 10_000
 _FEATURE_SPANS = 10  # spans per candidate the re-ranker's features are averaged over
+_GUESS_NEIGHBOUR_SHARE = 0.5  # a word beside the alignment's favourite joins its guess when aligned half as much
+_GUESS_SCORE = 0.3  # such guesses were right about a quarter of the time
 _EQUIVALENTS_KEPT = 4  # a term's best English and three alternatives
 _RERANKED_CANDIDATES = 8  # the re-ranker's choice: the hand ranking's best eight distinct renderings
 _SPACES = re.compile(r"\s+")
@@ -798,7 +800,7 @@ class Matcher:
         if term_units is None:
             term_units = frozenset(occurrence.unit for occurrence in occurrences)
         if not per_key and len(term_units) < 2:
-            return TermMatch(None, (), {})
+            return self._aligned_guess(occurrences)
         ranked: list[tuple[float, tuple[str, ...]]] = []
         for key, by_occurrence in per_key.items():
             values = [span.score for span in by_occurrence.values()]
@@ -830,7 +832,7 @@ class Matcher:
                     per_key[key] = spans
                 ranked.insert(0, (value, key))
         if not ranked:
-            return TermMatch(None, (), {})
+            return self._aligned_guess(occurrences)
         candidates: list[Candidate] = []
         seen_text: set[str] = set()
         for value, key in ranked:
@@ -850,6 +852,43 @@ class Matcher:
             words = self.units[span.unit].words
             chosen_spans[index] = (words[span.first].start, words[span.last - 1].end)
         return TermMatch(best, tuple(equivalents[1:]), chosen_spans)
+
+    def _aligned_guess(self, occurrences: Sequence[TermOccurrence]) -> TermMatch:
+        """For a term no gloss and no co-occurrence renders: the English the word alignment favours.
+
+        Per occurrence, the content word most aligned to the term and its neighbours aligned at least
+        half as much form a span (拦路虎: tigers, 二十国集团: G20, 半拉子: stopped midway); the span
+        most occurrences agree on is the guess. On the development lists such guesses were right for
+        7 of 26 terms that had no English at all before, so they score low.
+        """
+        if self._alignment is None or not occurrences:
+            return TermMatch(None, (), {})
+        by_key: dict[tuple[str, ...], dict[int, SpanScore]] = defaultdict(dict)
+        for index, occurrence in enumerate(occurrences[:_FEATURE_SPANS]):
+            mass = self._aligned_to(occurrence)
+            if not mass:
+                continue
+            words = self.units[occurrence.unit].words
+            peak = max(mass, key=mass.__getitem__)
+            floor = _GUESS_NEIGHBOUR_SHARE * mass[peak]
+            first = last = peak
+            while first > 0 and (words[first].joined_to_previous or (
+                    words[first - 1].is_content and mass.get(first - 1, 0.0) >= floor)):
+                first -= 1
+            while last + 1 < len(words) and (words[last + 1].joined_to_previous or (
+                    words[last + 1].is_content and mass.get(last + 1, 0.0) >= floor)):
+                last += 1
+            key = tuple(word.stem for word in words[first:last + 1] if word.text[0].isalnum())
+            by_key[content_key(key)][index] = SpanScore(key, occurrence.unit, first, last + 1, mass[peak])
+        if not by_key:
+            return TermMatch(None, (), {})
+        key, spans = max(by_key.items(), key=lambda item: (len(item[1]), sum(s.score for s in item[1].values())))
+        agreement = len(spans) / min(len(occurrences), _FEATURE_SPANS)
+        chosen_spans = {}
+        for index, span in spans.items():
+            words = self.units[span.unit].words
+            chosen_spans[index] = (words[span.first].start, words[span.last - 1].end)
+        return TermMatch(Equivalent(self._surface(spans), round(_GUESS_SCORE * agreement, 4), key), (), chosen_spans)
 
     def _order_candidates(self, occurrences: Sequence[TermOccurrence], candidates: list[Candidate],
                           limit: int) -> list[Equivalent]:
