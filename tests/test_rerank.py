@@ -5,8 +5,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching_support import URBAN_EMPLOYMENT, FixedAlignment, choose_urban_employment, word_index
-from termsieve.matching import Matcher
+from matching_support import URBAN_EMPLOYMENT, FixedAlignment, choose_urban_employment, make_units, word_index
+from termsieve import dictionary
+from termsieve.matching import Matcher, TermOccurrence
 from termsieve.rerank import FEATURES, Reranker, default_reranker
 
 _SIZE = len(FEATURES)
@@ -113,3 +114,22 @@ def test_the_matcher_gives_one_value_per_feature():
     choose_urban_employment(FixedAlignment({word_index(URBAN_EMPLOYMENT, "urban"): 0.6}), matcher_class=Recording)
     assert len(seen) > 1
     assert all(len(features) == _SIZE for features in seen)
+
+
+def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and_first_words():
+    # 城镇就业: 就业 (employment) is its last word, 城镇 (cities and towns) its first.
+    seen = {}
+
+    class Recording(Matcher):
+        def _order_candidates(self, occurrences, candidates, limit):
+            seen.update((c.text, dict(zip(FEATURES, c.features))) for c in candidates)
+            return super()._order_candidates(occurrences, candidates, limit)
+
+    sentence = "Employment in cities and towns rose, and rural incomes grew."
+    matcher = Recording(make_units([(["城镇", "就业"], sentence)]), dictionary.lookup)
+    occurrence = TermOccurrence(0, 0, 4)
+    matcher.choose([occurrence], [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)])
+    assert (seen["employment in cities and towns"]["head_inside"],
+            seen["employment in cities and towns"]["opening_inside"]) == (1.0, 1.0)
+    assert (seen["employment"]["head_inside"], seen["employment"]["opening_inside"]) == (1.0, 0.0)
+    assert (seen["cities and towns"]["head_inside"], seen["cities and towns"]["opening_inside"]) == (0.0, 1.0)

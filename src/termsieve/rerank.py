@@ -44,6 +44,9 @@ FEATURES = (
     "verb_before",   # 1 when a verb comes just before the span
     "comma",         # 1 when the span holds a comma
     "words",         # words in the span, function words included
+    "head_inside",   # share of spans holding a gloss hit of the term's last word, where the sentence has
+                     # one (0.5 where it has none, or the term is one dictionary word)
+    "opening_inside",  # ... of its first word
 )
 
 
