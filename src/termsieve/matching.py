@@ -282,6 +282,7 @@ class Matcher:
         self._associations = lru_cache(maxsize=None)(self._associations)
         self._profile = lru_cache(maxsize=None)(self._profile)
         self._whole_glosses = lru_cache(maxsize=None)(self._whole_glosses)
+        self._edge_parts = lru_cache(maxsize=None)(self._edge_parts)
         self._glosses_of = lru_cache(maxsize=None)(
             lambda word: _glosses_of(word, lookup, self._units_with_stem.__contains__))
         self._units_with_stem: dict[str, set[int]] = defaultdict(set)
@@ -395,6 +396,11 @@ class Matcher:
                     position += length
                     break
         return parts
+
+    def _edge_parts(self, term: str) -> tuple[tuple[_Component, ...], ...]:
+        """The profiles of the term's last and first dictionary words; none for a single word."""
+        parts = [part for part in self._dictionary_words(term) if not self._is_particle(part)]
+        return (self._profile((parts[-1],)), self._profile((parts[0],))) if len(parts) > 1 else ()
 
     def _whole_glosses(self, term: str) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(variant) for variant in self._glosses_of(term))
@@ -918,9 +924,8 @@ class Matcher:
         # last word has lost the head (Qinghai-Tibet | Railway), one without the first word's has lost
         # a modifier. These two features raised the development lists from 401 to 413 of 606 rows.
         first_occurrence = occurrences[0]
-        term = self.units[first_occurrence.unit].simplified[first_occurrence.start:first_occurrence.end]
-        parts = [part for part in self._dictionary_words(term) if not self._is_particle(part)]
-        edge_profiles = [self._profile((parts[-1],)), self._profile((parts[0],))] if len(parts) > 1 else []
+        edge_profiles = self._edge_parts(
+            self.units[first_occurrence.unit].simplified[first_occurrence.start:first_occurrence.end])
         edge_words: dict[int, list[set[int]]] = {}  # per occurrence: words rendering the last / first word
         # Per occurrence: English content word -> probability that it renders the term, and their sum.
         aligned: dict[int, tuple[dict[int, float], float]] = {}
@@ -982,10 +987,10 @@ class Matcher:
                     head_words, opening_words = edge_words[index]
                     if head_words:
                         head_known += 1
-                        head_inside += any(first <= j < last for j in head_words)
+                        head_inside += not head_words.isdisjoint(range(first, last))
                     if opening_words:
                         opening_known += 1
-                        opening_inside += any(first <= j < last for j in opening_words)
+                        opening_inside += not opening_words.isdisjoint(range(first, last))
             sampled = min(len(spans), _FEATURE_SPANS)
             count = len(spans)
             scores = [span.score for span in spans.values()]
