@@ -79,6 +79,7 @@ _ALIGNED_CACHE_ENTRIES = 10_000
 _FEATURE_SPANS = 10  # spans per candidate the re-ranker's features are averaged over
 _GUESS_NEIGHBOUR_SHARE = 0.5  # a word beside the alignment's favourite joins its guess when aligned half as much
 _GUESS_SCORE = 0.3  # such guesses were right about a quarter of the time
+_GUESS_OCCURRENCES = 10  # occurrences of a term that vote on the alignment's guess
 _EQUIVALENTS_KEPT = 4  # a term's best English and three alternatives
 _RERANKED_CANDIDATES = 8  # the re-ranker's choice: the hand ranking's best eight distinct renderings
 _SPACES = re.compile(r"\s+")
@@ -870,7 +871,7 @@ class Matcher:
         if self._alignment is None or not occurrences:
             return TermMatch(None, (), {})
         by_key: dict[tuple[str, ...], dict[int, SpanScore]] = defaultdict(dict)
-        for index, occurrence in enumerate(occurrences[:_FEATURE_SPANS]):
+        for index, occurrence in enumerate(occurrences[:_GUESS_OCCURRENCES]):
             mass = self._aligned_to(occurrence)
             if not mass:
                 continue
@@ -889,7 +890,7 @@ class Matcher:
         if not by_key:
             return TermMatch(None, (), {})
         key, spans = max(by_key.items(), key=lambda item: (len(item[1]), sum(s.score for s in item[1].values())))
-        agreement = len(spans) / min(len(occurrences), _FEATURE_SPANS)
+        agreement = len(spans) / min(len(occurrences), _GUESS_OCCURRENCES)
         chosen_spans = {}
         for index, span in spans.items():
             words = self.units[span.unit].words
