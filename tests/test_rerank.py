@@ -133,3 +133,12 @@ def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and
             seen["employment in cities and towns"]["opening_inside"]) == (1.0, 1.0)
     assert (seen["employment"]["head_inside"], seen["employment"]["opening_inside"]) == (1.0, 0.0)
     assert (seen["cities and towns"]["head_inside"], seen["cities and towns"]["opening_inside"]) == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("held_out", ["gr-heldout3.tsv", "gr-heldout4.tsv"])
+def test_training_refuses_the_held_out_lists(held_out, monkeypatch):
+    trainer = _trainer()
+    devset = Path(trainer.REPO, "benchmarks", "dev", held_out)
+    monkeypatch.setattr("sys.argv", ["train_reranker.py", "--devset", str(devset)])
+    with pytest.raises(SystemExit, match="held out"):
+        trainer.main()
