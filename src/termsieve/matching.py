@@ -336,15 +336,14 @@ class Matcher:
         # A word learns from co-occurrence the words around its translation too: 兼并 (annex), always
         # next to 重组 (reorganize), learns "mergers" and "reorganization". What the dictionary gives
         # another part of the same term is that part's, not a learned rendering of this one.
-        dictionary_stems = {
-            component: {word_stem for gloss in self._glosses_of(component) for word_stem in gloss}
-            for component in components
-        }
-
         def learned_for(component: str, glosses: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-            others = set().union(*(stems for other, stems in dictionary_stems.items() if other != component))
+            associations = self._associations(component, glosses)
+            if not associations:
+                return ()  # the usual case: the other parts' glosses need not be gathered
+            others = {word_stem for other in set(components) if other != component
+                      for gloss in self._glosses_of(other) for word_stem in gloss}
             kept = []
-            for gloss in self._associations(component, glosses):
+            for gloss in associations:
                 gloss = tuple(word_stem for word_stem in gloss if word_stem not in others)
                 if gloss:
                     kept.append(gloss)
