@@ -17,11 +17,15 @@ def make_units(pairs):
 class FixedAlignment:
     """What a trained alignment would say for one sentence: English word index -> probability."""
 
-    def __init__(self, posteriors):
+    def __init__(self, posteriors, chinese_words=()):
         self.posteriors = posteriors
+        self.words = tuple(chinese_words)  # (start, end) of each Chinese word, for every unit
 
     def aligned(self, unit_index, start, end):
         return self.posteriors
+
+    def chinese_words(self, unit_index):
+        return self.words
 
 
 def word_index(sentence: str, word: str) -> int:

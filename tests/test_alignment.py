@@ -141,6 +141,9 @@ class _PerUnitAlignment:
     def aligned(self, unit_index, start, end):
         return self.answers[unit_index]
 
+    def chinese_words(self, unit_index):
+        return ()
+
 
 def _migrant_workers(modifier, probability):
     sentences = [

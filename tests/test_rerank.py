@@ -68,12 +68,18 @@ def test_the_model_orders_the_candidates_and_scores_mix_hand_score_and_probabili
     assert flat.best.score == pytest.approx((hand.best.score + 1 / count) / 2, abs=1e-4)
 
 
-def test_the_shipped_model_takes_words_the_alignment_gives_the_term_below_the_hand_threshold():
+def test_the_shipped_model_credits_words_the_alignment_gives_the_term_below_the_hand_threshold():
     # 城镇就业: the hand rules need an alignment of 0.8 to draw "urban areas" in; the model weighs
     # how much of the term's alignment mass the span holds, and a span cut before a content word.
     weak = FixedAlignment({word_index(URBAN_EMPLOYMENT, "urban"): 0.6, word_index(URBAN_EMPLOYMENT, "areas"): 0.5})
     assert _choose(rerank=False, alignment=weak).best.target == "employment"
-    assert _choose(alignment=weak).best.target == "employment in urban areas"
+
+    def scores(match):
+        return {equivalent.target: equivalent.score for equivalent in (match.best, *match.alternatives)}
+
+    unaligned, aligned = scores(_choose(alignment=FixedAlignment({}))), scores(_choose(alignment=weak))
+    assert aligned["employment in urban areas"] > unaligned["employment in urban areas"] + 0.1
+    assert aligned["employment in urban areas"] > aligned["employment in urban"]  # that one is cut short
 
 
 def _trainer():
@@ -133,6 +139,24 @@ def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and
             seen["employment in cities and towns"]["opening_inside"]) == (1.0, 1.0)
     assert (seen["employment"]["head_inside"], seen["employment"]["opening_inside"]) == (1.0, 0.0)
     assert (seen["cities and towns"]["head_inside"], seen["cities and towns"]["opening_inside"]) == (0.0, 1.0)
+
+
+def test_claimed_elsewhere_is_the_share_of_a_spans_words_that_render_another_word_of_the_sentence():
+    # 减排 in 减排目标: "targets" renders 目标, a word of the sentence outside the term.
+    seen = {}
+
+    class Recording(Matcher):
+        def _order_candidates(self, occurrences, candidates, limit):
+            seen.update((c.text, dict(zip(FEATURES, c.features))) for c in candidates)
+            return super()._order_candidates(occurrences, candidates, limit)
+
+    sentence = "We met the emissions reduction targets early."
+    alignment = FixedAlignment({}, chinese_words=[(0, 2), (2, 4)])
+    matcher = Recording(make_units([(["减排", "目标"], sentence)]), dictionary.lookup, alignment)
+    occurrence = TermOccurrence(0, 0, 2)
+    matcher.choose([occurrence], [matcher.occurrence_spans(("减排",), "减排", occurrence)])
+    assert seen["emissions reduction"]["claimed_elsewhere"] == 0.0
+    assert seen["emissions reduction targets"]["claimed_elsewhere"] == pytest.approx(1 / 3)
 
 
 @pytest.mark.parametrize("held_out", ["gr-heldout3.tsv", "gr-heldout4.tsv"])

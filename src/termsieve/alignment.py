@@ -191,6 +191,11 @@ class WordAlignment:
         return {j: value for j, value in zip(content, mass) if value >= _MIN_REPORTED}
 
 
+    def chinese_words(self, unit_index: int) -> tuple[tuple[int, int], ...]:
+        """The (start, end) characters of each word of the unit's Chinese, punctuation left out."""
+        return self._spans[self._canonical[unit_index]]
+
+
 @lru_cache(maxsize=200_000)
 def _gloss_stems(word: str, lookup: Callable[[str], tuple[str, ...]]) -> frozenset[str]:
     """Stems of the content words of every gloss of a word: enough to seed the model."""

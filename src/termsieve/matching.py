@@ -76,6 +76,7 @@ _MODIFIER_MIN_ALIGNED = 0.35  # mean over the sentences: a modifier that renders
 _HIT_CACHE_ENTRIES = 200_000
 _TRUSTED_HAND_SCORE = 0.9  # hand-ranked bests scoring this much were right 97% of the time
 _ALIGNED_CACHE_ENTRIES = 10_000
+_CLAIM_MIN_VALUE = 0.5  # a gloss hit this good says whose rendering an English word is
 _FEATURE_SPANS = 10  # spans per candidate the re-ranker's features are averaged over
 _GUESS_NEIGHBOUR_SHARE = 0.5  # a word beside the alignment's favourite joins its guess when aligned half as much
 _GUESS_SCORE = 0.3  # such guesses were right about a quarter of the time
@@ -275,6 +276,7 @@ class Matcher:
                                 for index, unit in enumerate(units)]
         self._span_cache: dict[tuple, list[SpanScore]] = {}
         self._aligned_cache: dict[tuple[int, int, int], dict[int, float]] = {}
+        self._claims_cache: dict[int, dict[int, tuple[tuple[int, int], ...]]] = {}
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for char in unit.simplified:
@@ -396,6 +398,26 @@ class Matcher:
                     position += length
                     break
         return parts
+
+    def _claims(self, unit_index: int) -> dict[int, tuple[tuple[int, int], ...]]:
+        """English word -> the (start, end) characters of each Chinese word of the unit whose glosses
+        it renders (a gloss hit of at least `_CLAIM_MIN_VALUE`)."""
+        canonical = self._canonical_unit[unit_index]
+        held = self._claims_cache.get(canonical)
+        if held is None:
+            claimed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            if self._alignment is not None:
+                text = self.units[canonical].simplified
+                for start, end in self._alignment.chinese_words(canonical):
+                    for component in self._profile((text[start:end],)):
+                        for j, _, _, value in self._component_hits(canonical, component):
+                            if value >= _CLAIM_MIN_VALUE:
+                                claimed[j].append((start, end))
+            held = {j: tuple(spans) for j, spans in claimed.items()}
+            if len(self._claims_cache) >= _HIT_CACHE_ENTRIES:
+                self._claims_cache.clear()
+            self._claims_cache[canonical] = held
+        return held
 
     def _edge_parts(self, term: str) -> tuple[tuple[_Component, ...], ...]:
         """The profiles of the term's last and first dictionary words; none for a single word."""
@@ -931,24 +953,31 @@ class Matcher:
         # Per occurrence: English content word -> probability that it renders the term, and their sum.
         aligned: dict[int, tuple[dict[int, float], float]] = {}
         verbs = self._verbs
+        # Per occurrence: English words that render a Chinese word of the sentence outside the term.
+        elsewhere_of: dict[int, frozenset[int]] = {}
         for candidate in candidates:
             spans = per_key[candidate.key]
             aligned_share = aligned_outside = aligned_high = aligned_mean = aligned_before = aligned_after = 0.0
             cut_right = adjective_before = verb_before = comma = length = 0.0
-            head_inside = head_known = opening_inside = opening_known = 0.0
+            head_inside = head_known = opening_inside = opening_known = claimed_elsewhere = 0.0
             # Features are means over the spans: a sample of them tells as much for a frequent term.
             sample = list(spans.items())[:_FEATURE_SPANS] if len(spans) > _FEATURE_SPANS else spans.items()
             for index, span in sample:
+                occurrence = occurrences[index]
                 held = aligned.get(index)
                 if held is None:
-                    occurrence = occurrences[index]
                     mass = {} if self._alignment is None else self._aligned_to(occurrence)
                     held = aligned[index] = (mass, sum(mass.values()))
                 mass, total_mass = held
                 words = self.units[span.unit].words
                 first, last = span.first, span.last
+                claimed = elsewhere_of.get(index)
+                if claimed is None:
+                    claimed = elsewhere_of[index] = frozenset(
+                        j for j, spans_of_word in self._claims(span.unit).items()
+                        if any(end <= occurrence.start or start >= occurrence.end for start, end in spans_of_word))
                 inside = 0.0
-                content = high_count = 0
+                content = high_count = elsewhere = 0
                 has_comma = False
                 for j in range(first, last):
                     word = words[j]
@@ -957,6 +986,7 @@ class Matcher:
                         value = mass.get(j, 0.0)
                         inside += value
                         high_count += value > 0.3
+                        elsewhere += j in claimed
                     elif word.text == ",":
                         has_comma = True
                 if total_mass:
@@ -964,6 +994,7 @@ class Matcher:
                 if content:
                     aligned_high += high_count / content
                     aligned_mean += inside / content
+                    claimed_elsewhere += elsewhere / content
                 if mass:
                     aligned_outside += max(mass.get(first - 3, 0.0), mass.get(first - 2, 0.0),
                                            mass.get(first - 1, 0.0), mass.get(last, 0.0),
@@ -1010,6 +1041,7 @@ class Matcher:
                     cut_right, adjective_before, verb_before, comma, length)),
                 head_inside / head_known if head_known else 0.5,
                 opening_inside / opening_known if opening_known else 0.5,
+                claimed_elsewhere / sampled,
             )
 
     def _cooccurring_rendering(self, occurrences: Sequence[TermOccurrence], term_units: frozenset[int]

@@ -47,6 +47,8 @@ FEATURES = (
     "head_inside",   # share of spans holding a gloss hit of the term's last word, where the sentence has
                      # one (0.5 where it has none, or the term is one dictionary word)
     "opening_inside",  # ... of its first word
+    "claimed_elsewhere",  # share of the span's content words that render (by the dictionary) a Chinese
+                          # word of the sentence outside the term: another word's rendering, not this one's
 )
 
 
