@@ -59,6 +59,14 @@ def test_alignment_of_units_without_words_is_empty():
     assert WordAlignment([], [], dictionary.lookup) is not None
 
 
+def test_chinese_words_are_the_character_spans_of_a_units_words_without_punctuation():
+    pairs = [(["减排", "，", "目标"], "Cut emissions, meet targets.")] * 2
+    units = make_units(pairs)
+    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    assert alignment.chinese_words(0) == ((0, 2), (3, 5))
+    assert alignment.chinese_words(1) == alignment.chinese_words(0)  # identical units are one
+
+
 def _best_rendering(alignment):
     # The span scorer's own rules, without the re-ranker.
     return choose_urban_employment(alignment, rerank=False).best.target

@@ -190,7 +190,6 @@ class WordAlignment:
         mass = (columns @ self._np.array(weights)).tolist()
         return {j: value for j, value in zip(content, mass) if value >= _MIN_REPORTED}
 
-
     def chinese_words(self, unit_index: int) -> tuple[tuple[int, int], ...]:
         """The (start, end) characters of each word of the unit's Chinese, punctuation left out."""
         return self._spans[self._canonical[unit_index]]
