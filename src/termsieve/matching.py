@@ -276,7 +276,7 @@ class Matcher:
                                 for index, unit in enumerate(units)]
         self._span_cache: dict[tuple, list[SpanScore]] = {}
         self._aligned_cache: dict[tuple[int, int, int], dict[int, float]] = {}
-        self._claims_cache: dict[int, dict[int, tuple[tuple[int, int], ...]]] = {}
+        self._claims_cache: dict[int, dict[int, tuple[int, int]]] = {}
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for char in unit.simplified:
@@ -399,21 +399,26 @@ class Matcher:
                     break
         return parts
 
-    def _claims(self, unit_index: int) -> dict[int, tuple[tuple[int, int], ...]]:
-        """English word -> the (start, end) characters of each Chinese word of the unit whose glosses
-        it renders (a gloss hit of at least `_CLAIM_MIN_VALUE`)."""
+    def _claims(self, unit_index: int) -> dict[int, tuple[int, int]]:
+        """English word -> (least end, greatest start) of the Chinese words of the unit whose glosses
+        it renders (a gloss hit of at least `_CLAIM_MIN_VALUE`).
+
+        Two bounds are all a caller needs: a word renders a Chinese word wholly before [start, end)
+        when the least end is at most `start`, one wholly after it when the greatest start is at
+        least `end`.
+        """
         canonical = self._canonical_unit[unit_index]
         held = self._claims_cache.get(canonical)
         if held is None:
-            claimed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            held = {}
             if self._alignment is not None:
                 text = self.units[canonical].simplified
                 for start, end in self._alignment.chinese_words(canonical):
                     for component in self._profile((text[start:end],)):
                         for j, _, _, value in self._component_hits(canonical, component):
                             if value >= _CLAIM_MIN_VALUE:
-                                claimed[j].append((start, end))
-            held = {j: tuple(spans) for j, spans in claimed.items()}
+                                least_end, greatest_start = held.get(j, (end, start))
+                                held[j] = (min(least_end, end), max(greatest_start, start))
             if len(self._claims_cache) >= _HIT_CACHE_ENTRIES:
                 self._claims_cache.clear()
             self._claims_cache[canonical] = held
@@ -974,8 +979,8 @@ class Matcher:
                 claimed = elsewhere_of.get(index)
                 if claimed is None:
                     claimed = elsewhere_of[index] = frozenset(
-                        j for j, spans_of_word in self._claims(span.unit).items()
-                        if any(end <= occurrence.start or start >= occurrence.end for start, end in spans_of_word))
+                        j for j, (least_end, greatest_start) in self._claims(span.unit).items()
+                        if least_end <= occurrence.start or greatest_start >= occurrence.end)
                 inside = 0.0
                 content = high_count = elsewhere = 0
                 has_comma = False
