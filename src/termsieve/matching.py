@@ -174,6 +174,48 @@ class TermOccurrence:
     end: int
 
 
+# What a word of a unit is to the span scorer, in the order the scorer tests it.
+_BREAK, _QUOTE, _FUNCTION, _CONTENT = range(4)
+
+
+@dataclass(frozen=True, slots=True)
+class _SpanWords:
+    """Per word of a unit, what the span scorer asks of it, worked out once per unit instead of once
+    per span start (a word is visited by every span that runs over it)."""
+
+    kind: tuple[int, ...]  # _BREAK (a hard break), _QUOTE, _FUNCTION (other non-content), _CONTENT
+    stem: tuple[str | None, ...]  # the stem of an alphanumeric word, else None
+    function_cost: tuple[int, ...]  # what a _FUNCTION word adds to function_inside (a comma: 2)
+    opens_clause: tuple[bool, ...]  # a function word that opens a clause (and, will, a comma)
+    joined: tuple[bool, ...]  # joined to the previous word by a hyphen
+    compound_continues: tuple[bool, ...]  # the next word is joined to this one
+    cut_short: tuple[bool, ...]  # ends like an adjective and a content word follows
+    end: tuple[int, ...]  # end character in the English
+
+
+def _span_words(words: Sequence[Word]) -> _SpanWords:
+    count = len(words)
+    kinds = []
+    for word in words:
+        if word.text in HARD_BREAKS:
+            kinds.append(_BREAK)
+        elif word.text in QUOTES:
+            kinds.append(_QUOTE)
+        else:
+            kinds.append(_CONTENT if word.is_content else _FUNCTION)
+    return _SpanWords(
+        kind=tuple(kinds),
+        stem=tuple(word.stem if word.text[0].isalnum() else None for word in words),
+        function_cost=tuple(1 if word.text[0].isalnum() else 2 if word.text == "," else 0 for word in words),
+        opens_clause=tuple(word.text.lower() in CLAUSE_WORDS for word in words),
+        joined=tuple(word.joined_to_previous for word in words),
+        compound_continues=tuple(j + 1 < count and words[j + 1].joined_to_previous for j in range(count)),
+        cut_short=tuple(j + 1 < count and words[j + 1].is_content and _ends_like_adjective(words[j].text)
+                        for j in range(count)),
+        end=tuple(word.end for word in words),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SpanScore:
     key: tuple[str, ...]
@@ -275,6 +317,7 @@ class Matcher:
         self._canonical_unit = [self._canonical.setdefault((unit.simplified, unit.target), index)
                                 for index, unit in enumerate(units)]
         self._span_cache: dict[tuple, list[SpanScore]] = {}
+        self._span_words_cache: dict[int, _SpanWords] = {}
         self._aligned_cache: dict[tuple[int, int, int], dict[int, float]] = {}
         self._claims_cache: dict[int, dict[int, tuple[int, int]]] = {}
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
@@ -644,7 +687,19 @@ class Matcher:
                                   zip(chars, fill_capacity_per_char, edge_only) if not edge)
         total_edge_capacity = sum(weight * per_char for weight, per_char, edge in
                                   zip(chars, fill_capacity_per_char, edge_only) if edge)
+        facts = self._span_words_cache.get(occurrence.unit)
+        if facts is None:
+            if len(self._span_words_cache) >= _HIT_CACHE_ENTRIES:
+                self._span_words_cache.clear()
+            facts = self._span_words_cache[occurrence.unit] = _span_words(words)
+        kinds, word_stems, function_costs = facts.kind, facts.stem, facts.function_cost
+        opens_clause, joined, compound_continues = facts.opens_clause, facts.joined, facts.compound_continues
+        cut_short, word_ends = facts.cut_short, facts.end
+        has_parts = bool(profile)
+        double_length = 2 * target_length
+        stop_after_explained = last_explained + _MAX_TRAILING_WORDS + 1
         for first in sorted(starts):
+            first_start = words[first].start
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
             gloss_total: dict[tuple[int, int], float] = {}
@@ -671,27 +726,28 @@ class Matcher:
             covered = 0.0
             fill_capacity = total_fill_capacity
             edge_capacity = total_edge_capacity
-            for last in range(first, min(len(words), first + max_words, last_explained + _MAX_TRAILING_WORDS + 1)):
-                current = words[last]
-                if current.text in HARD_BREAKS:
+            for last in range(first, min(len(words), first + max_words, stop_after_explained)):
+                kind = kinds[last]
+                if kind == _BREAK:
                     break
-                if current.text in QUOTES:
+                if kind == _QUOTE:
                     function_inside += 1
                     continue
-                if current.text[0].isalnum():
-                    stems.append(current.stem)
-                    if current.is_content:
-                        content_stems.append(current.stem)
-                    if current.stem in whole_stems:
+                word_stem = word_stems[last]
+                if word_stem is not None:
+                    stems.append(word_stem)
+                    if kind == _CONTENT:
+                        content_stems.append(word_stem)
+                    if word_stem in whole_stems:
                         whole_words += 1
-                if not current.is_content:
+                if kind != _CONTENT:
                     # Function words inside a rendering cost a little, commas more: a term's English
                     # seldom runs across one (delegate more powers, | improve regulation).
-                    function_inside += 1 if current.text[0].isalnum() else 2 if current.text == "," else 0
-                    if seen_explained and current.text.lower() in CLAUSE_WORDS:
+                    function_inside += function_costs[last]
+                    if seen_explained and opens_clause[last]:
                         clause_break = True
                     continue
-                if not current.joined_to_previous:
+                if not joined[last]:
                     compound_improves = False
                     compound_head = last
                 for c, g, s_index, value in hits_at.get(last, ()):
@@ -714,7 +770,7 @@ class Matcher:
                                 edge_capacity += weight * (1 - value) * per_char
                             else:
                                 fill_capacity += weight * (1 - value) * per_char
-                if last + 1 < len(words) and words[last + 1].joined_to_previous:
+                if compound_continues[last]:
                     continue  # a hyphenated compound counts once, at its end, and is never cut
                 # A word counts as explained only when it renders something the span had not yet
                 # rendered: a second "exchange rate" further on explains nothing new.
@@ -752,9 +808,9 @@ class Matcher:
                 # span stand for the term's first word and those at the end for its last.
                 middle = content - explained_units - leading_unexplained - trailing_unexplained - trailing_blocked
                 edge_words = 0
-                if coverage and coverage[0] < 0.5 and not inverted:
+                if has_parts and coverage[0] < 0.5 and not inverted:
                     edge_words += leading_unexplained
-                if coverage and coverage[-1] < 0.5:
+                if has_parts and coverage[-1] < 0.5:
                     edge_words += trailing_unexplained
                 fill = max(0.0, min(middle + edge_words, fill_capacity))
                 if edge_capacity:
@@ -766,16 +822,12 @@ class Matcher:
                     span_stems = frozenset(content_stems)  # the glosses have no function words either
                     for gloss in whole:
                         value = max(value, len(gloss & span_stems) / len(gloss | span_stems))
-                if (
-                    last + 1 < len(words)
-                    and words[last + 1].is_content
-                    and _ends_like_adjective(current.text)
-                ):
+                if cut_short[last]:
                     # An English noun phrase ends on its noun: a span that stops on an adjective with
                     # more words after it (strategic | importance, urban | areas) is cut short.
                     value *= _CUT_SHORT_PENALTY
                 # Position prior: sentences tend to keep their order of ideas across the translation.
-                middle_en = (words[first].start + current.end) / (2 * target_length)
+                middle_en = (first_start + word_ends[last]) / double_length
                 value *= 1 - _POSITION_WEIGHT * abs(middle_zh - middle_en)
                 if value > 0.05:
                     # Spans are built only for the few best: a candidate here is its score, its place
