@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -96,6 +96,15 @@ class _Component:
     glosses: tuple[tuple[str, ...], ...]  # stems of each gloss
     gloss_weights: tuple[float, ...] = ()  # per gloss; empty means `weight` for all
     text: str = ""  # the Chinese it stands for
+    # The usual dataclass hash, computed once: components key the gloss-hit cache, and hashing their
+    # nested gloss tuples anew at every lookup cost more than the lookup.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.chars, self.weight, self.glosses, self.gloss_weights, self.text)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 _MAX_GLOSSES = 24
@@ -1093,9 +1102,9 @@ class Matcher:
                 count / len(occurrences),
                 sum(scores) / count,
                 max(scores),
-                *(total / sampled for total in (
-                    aligned_share, aligned_outside, aligned_high, aligned_mean, aligned_before, aligned_after,
-                    cut_right, adjective_before, verb_before, comma, length)),
+                aligned_share / sampled, aligned_outside / sampled, aligned_high / sampled,
+                aligned_mean / sampled, aligned_before / sampled, aligned_after / sampled, cut_right / sampled,
+                adjective_before / sampled, verb_before / sampled, comma / sampled, length / sampled,
                 head_inside / head_known if head_known else 0.5,
                 opening_inside / opening_known if opening_known else 0.5,
                 claimed_elsewhere / sampled,
