@@ -327,6 +327,7 @@ class Matcher:
                                 for index, unit in enumerate(units)]
         self._span_cache: dict[tuple, list[SpanScore]] = {}
         self._span_words_cache: dict[int, _SpanWords] = {}
+        self._span_text_cache: dict[tuple[int, int, int], str] = {}
         self._aligned_cache: dict[tuple[int, int, int], dict[int, float]] = {}
         self._claims_cache: dict[int, dict[int, tuple[int, int]]] = {}
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
@@ -643,7 +644,8 @@ class Matcher:
         whole_stems = frozenset().union(*whole) if whole else frozenset()
         anchors = {j for j, value in explained.items() if value >= 0.5} | attached.keys()
         if whole_stems:
-            anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
+            for word_stem in whole_stems:  # the content words holding a stem of a whole-term gloss
+                anchors.update(unit.positions.get(word_stem, ()))
         if not anchors:
             return []
         middle_zh = (occurrence.start + occurrence.end) / (2 * max(1, len(unit.simplified)))
@@ -1260,16 +1262,29 @@ class Matcher:
     def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
         counts: dict[str, int] = defaultdict(int)
         for span in by_occurrence.values():
-            unit = self.units[span.unit]
+            counts[self._span_text(span.unit, span.first, span.last)] += 1
+        if len(counts) == 1:  # the usual case: one sentence, or the same words in each
+            return next(iter(counts))
+        return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+    def _span_text(self, unit_index: int, first: int, last: int) -> str:
+        """The English of words [first, last) of a unit as a term: quotes dropped, a capital that only
+        opens the sentence lowered. Memoized: nested terms and the re-choice ask for the same spans."""
+        key = (unit_index, first, last)
+        text = self._span_text_cache.get(key)
+        if text is None:
+            unit = self.units[unit_index]
             words = unit.words
-            text = unit.target[words[span.first].start:words[span.last - 1].end]
+            text = unit.target[words[first].start:words[last - 1].end]
             if _HAS_QUOTE.search(text):
                 text = _SPACES.sub(" ", text.translate(_DROP_QUOTES)).strip()
-            sentence_initial = span.first <= unit.first_word
+            sentence_initial = first <= unit.first_word
             if sentence_initial and len(text) > 1 and text[0].isupper() and not text[1].isupper():
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
-            counts[text] += 1
-        return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+            if len(self._span_text_cache) >= _HIT_CACHE_ENTRIES:
+                self._span_text_cache.clear()
+            self._span_text_cache[key] = text
+        return text
 
 
 def hand_order(candidates: Sequence[Candidate], limit: int) -> list[Equivalent]:
