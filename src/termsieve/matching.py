@@ -1364,14 +1364,14 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
             if not unit_claims:
                 new_lists.append(spans)
                 continue
+            # The words claimed by a term whose Chinese lies outside this occurrence, found once for
+            # all of the occurrence's spans.
+            clashing = {word for word, claimants in unit_claims.items()
+                        if any(occurrence.end <= z_start or z_end <= occurrence.start for z_start, z_end in claimants)}
             new_spans = []
             clashes = 0
             for span in spans:
-                clash = any(
-                    occurrence.end <= z_start or z_end <= occurrence.start
-                    for word in range(span.first, span.last)
-                    for z_start, z_end in unit_claims.get(word, ())
-                )
+                clash = not clashing.isdisjoint(range(span.first, span.last))
                 clashes += clash
                 new_spans.append(
                     SpanScore(span.key, span.unit, span.first, span.last, span.score * _OVERLAP_PENALTY,
