@@ -69,7 +69,10 @@ class WordAlignment:
         self._cached_entries = 0
         self._pairs = np.zeros(0, dtype=np.int64)
         self._translation = np.zeros(0)
-        trained = [index for index in self._ids if self._aligns(index)]
+        # Asked at every lookup: which units align at all, and where each Chinese word ends.
+        self._aligning = frozenset(index for index in self._ids if self._aligns(index))
+        self._span_ends = {index: tuple(end for _, end in spans) for index, spans in self._spans.items()}
+        trained = [index for index in self._ids if index in self._aligning]
         total = sum(map(self._entries, trained))
         if total > _MAX_TRAINING_ENTRIES:
             # Memory grows with the corpus: beyond the budget, an even sample of it trains the model.
@@ -123,15 +126,18 @@ class WordAlignment:
         pairs, pair_of_entry = np.unique(chinese * english_count + english, return_inverse=True)
         del chinese, english
         pair_chinese = pairs // english_count
-        seeded = [
+        seeded = {
             chinese_id * english_count + self._english_ids[word_stem]
             for word, chinese_id in self._chinese_ids.items() if chinese_id > 0
             for word_stem in _gloss_stems(word, lookup)
             if word_stem in self._english_ids
-        ]
+        }
         translation = np.ones(len(pairs))
         if seeded:
-            translation[np.isin(pairs, np.array(seeded, dtype=np.int64))] = _DICTIONARY_PRIOR
+            # Both sides are unique (pairs come from np.unique): saying so spares isin a np.unique
+            # call, whose check for masked arrays imports numpy.ma (about 15 ms of start-up).
+            is_seeded = np.isin(pairs, np.array(sorted(seeded), dtype=np.int64), assume_unique=True)
+            translation[is_seeded] = _DICTIONARY_PRIOR
         # NULL keeps company with every English word and has little else to explain: left at par, it
         # learns to claim a word that recurs with one Chinese word however faithfully (urban, with
         # 城镇), so it takes part in each sentence at a fixed discount.
@@ -173,12 +179,12 @@ class WordAlignment:
         A Chinese word only partly inside contributes in proportion. Values under 0.05 are left out.
         """
         index = self._canonical[unit_index]
-        if not self._aligns(index):
+        if index not in self._aligning:
             return {}
         spans = self._spans[index]
         content = self._content[index]
         # The Chinese words that overlap [start, end): a run, found by bisection on their ends.
-        first = bisect_right(spans, start, key=lambda span: span[1])
+        first = bisect_right(self._span_ends[index], start)
         weights = []
         for span_start, span_end in spans[first:]:
             if span_start >= end:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -96,6 +96,15 @@ class _Component:
     glosses: tuple[tuple[str, ...], ...]  # stems of each gloss
     gloss_weights: tuple[float, ...] = ()  # per gloss; empty means `weight` for all
     text: str = ""  # the Chinese it stands for
+    # The usual dataclass hash, computed once: components key the gloss-hit cache, and hashing their
+    # nested gloss tuples anew at every lookup cost more than the lookup.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.chars, self.weight, self.glosses, self.gloss_weights, self.text)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 _MAX_GLOSSES = 24
@@ -172,6 +181,48 @@ class TermOccurrence:
     unit: int
     start: int
     end: int
+
+
+# What a word of a unit is to the span scorer, in the order the scorer tests it.
+_BREAK, _QUOTE, _FUNCTION, _CONTENT = range(4)
+
+
+@dataclass(frozen=True, slots=True)
+class _SpanWords:
+    """Per word of a unit, what the span scorer asks of it, worked out once per unit instead of once
+    per span start (a word is visited by every span that runs over it)."""
+
+    kind: tuple[int, ...]  # _BREAK (a hard break), _QUOTE, _FUNCTION (other non-content), _CONTENT
+    stem: tuple[str | None, ...]  # the stem of an alphanumeric word, else None
+    function_cost: tuple[int, ...]  # what a _FUNCTION word adds to function_inside (a comma: 2)
+    opens_clause: tuple[bool, ...]  # a function word that opens a clause (and, will, a comma)
+    joined: tuple[bool, ...]  # joined to the previous word by a hyphen
+    compound_continues: tuple[bool, ...]  # the next word is joined to this one
+    cut_short: tuple[bool, ...]  # ends like an adjective and a content word follows
+    end: tuple[int, ...]  # end character in the English
+
+
+def _span_words(words: Sequence[Word]) -> _SpanWords:
+    count = len(words)
+    kinds = []
+    for word in words:
+        if word.text in HARD_BREAKS:
+            kinds.append(_BREAK)
+        elif word.text in QUOTES:
+            kinds.append(_QUOTE)
+        else:
+            kinds.append(_CONTENT if word.is_content else _FUNCTION)
+    return _SpanWords(
+        kind=tuple(kinds),
+        stem=tuple(word.stem if word.text[0].isalnum() else None for word in words),
+        function_cost=tuple(1 if word.text[0].isalnum() else 2 if word.text == "," else 0 for word in words),
+        opens_clause=tuple(word.text.lower() in CLAUSE_WORDS for word in words),
+        joined=tuple(word.joined_to_previous for word in words),
+        compound_continues=tuple(j + 1 < count and words[j + 1].joined_to_previous for j in range(count)),
+        cut_short=tuple(j + 1 < count and words[j + 1].is_content and _ends_like_adjective(words[j].text)
+                        for j in range(count)),
+        end=tuple(word.end for word in words),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +326,10 @@ class Matcher:
         self._canonical_unit = [self._canonical.setdefault((unit.simplified, unit.target), index)
                                 for index, unit in enumerate(units)]
         self._span_cache: dict[tuple, list[SpanScore]] = {}
+        self._span_words_cache: dict[int, _SpanWords] = {}
+        self._span_text_cache: dict[tuple[int, int, int], str] = {}
         self._aligned_cache: dict[tuple[int, int, int], dict[int, float]] = {}
-        self._claims_cache: dict[int, dict[int, tuple[tuple[int, int], ...]]] = {}
+        self._claims_cache: dict[int, dict[int, tuple[int, int]]] = {}
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for char in unit.simplified:
@@ -286,6 +339,7 @@ class Matcher:
         self._profile = lru_cache(maxsize=None)(self._profile)
         self._whole_glosses = lru_cache(maxsize=None)(self._whole_glosses)
         self._edge_parts = lru_cache(maxsize=None)(self._edge_parts)
+        self._is_particle = lru_cache(maxsize=None)(self._is_particle)
         self._glosses_of = lru_cache(maxsize=None)(
             lambda word: _glosses_of(word, lookup, self._units_with_stem.__contains__))
         self._units_with_stem: dict[str, set[int]] = defaultdict(set)
@@ -299,16 +353,17 @@ class Matcher:
         postings = sorted((self._units_with_char.get(char, set()) for char in set(text)), key=len)
         return postings[0].intersection(*postings[1:]) if postings else set()
 
-    def _associations(self, component: str, glosses: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    def _associations(self, component: str) -> tuple[tuple[str, ...], ...]:
         """English stems that keep company with a Chinese word across the corpus (Dice), as glosses.
 
         This is how a word the dictionary renders otherwise (集群: clan, flock) learns the rendering
-        the translators chose (clusters), once it recurs.
+        the translators chose (clusters), once it recurs. Memoized by the word alone: keyed by its
+        glosses too, every profile rehashed their nested tuples (18,000 lookups on one report).
         """
         units = [index for index in self.units_with_text(component) if component in self.units[index].simplified]
         if len(units) < _MIN_ASSOCIATION_UNITS:
             return ()
-        gloss_stems_known = {gloss_stem for gloss in glosses for gloss_stem in gloss}
+        gloss_stems_known = {gloss_stem for gloss in self._glosses_of(component) for gloss_stem in gloss}
         rendered = sum(1 for index in units if gloss_stems_known & self.units[index].positions.keys())
         if rendered * 2 >= len(units):
             return ()  # the dictionary already explains what the translators wrote
@@ -338,8 +393,8 @@ class Matcher:
         # A word learns from co-occurrence the words around its translation too: 兼并 (annex), always
         # next to 重组 (reorganize), learns "mergers" and "reorganization". What the dictionary gives
         # another part of the same term is that part's, not a learned rendering of this one.
-        def learned_for(component: str, glosses: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-            associations = self._associations(component, glosses)
+        def learned_for(component: str) -> tuple[tuple[str, ...], ...]:
+            associations = self._associations(component)
             if not associations:
                 return ()  # the usual case: the other parts' glosses need not be gathered
             others = {word_stem for other in set(components) if other != component
@@ -357,7 +412,7 @@ class Matcher:
             glosses = self._glosses_of(component)
             if glosses:
                 # What the translators wrote, when the dictionary's renderings are not it (集群: clan).
-                learned = learned_for(component, glosses)
+                learned = learned_for(component)
                 profile.append(_Component(len(component), 1.0, glosses + learned,
                                           (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned),
                                           component))
@@ -367,7 +422,7 @@ class Matcher:
             # helps only where the split found no word.
             parts = self._dictionary_words(component)
             if all(len(part) == 1 for part in parts):
-                learned = learned_for(component, ())
+                learned = learned_for(component)
                 if learned:
                     profile.append(_Component(len(component), _ASSOCIATION_WEIGHT, learned, (), component))
                     continue
@@ -399,21 +454,26 @@ class Matcher:
                     break
         return parts
 
-    def _claims(self, unit_index: int) -> dict[int, tuple[tuple[int, int], ...]]:
-        """English word -> the (start, end) characters of each Chinese word of the unit whose glosses
-        it renders (a gloss hit of at least `_CLAIM_MIN_VALUE`)."""
+    def _claims(self, unit_index: int) -> dict[int, tuple[int, int]]:
+        """English word -> (least end, greatest start) of the Chinese words of the unit whose glosses
+        it renders (a gloss hit of at least `_CLAIM_MIN_VALUE`).
+
+        Two bounds are all a caller needs: a word renders a Chinese word wholly before [start, end)
+        when the least end is at most `start`, one wholly after it when the greatest start is at
+        least `end`.
+        """
         canonical = self._canonical_unit[unit_index]
         held = self._claims_cache.get(canonical)
         if held is None:
-            claimed: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            held = {}
             if self._alignment is not None:
                 text = self.units[canonical].simplified
                 for start, end in self._alignment.chinese_words(canonical):
                     for component in self._profile((text[start:end],)):
                         for j, _, _, value in self._component_hits(canonical, component):
                             if value >= _CLAIM_MIN_VALUE:
-                                claimed[j].append((start, end))
-            held = {j: tuple(spans) for j, spans in claimed.items()}
+                                least_end, greatest_start = held.get(j, (end, start))
+                                held[j] = (min(least_end, end), max(greatest_start, start))
             if len(self._claims_cache) >= _HIT_CACHE_ENTRIES:
                 self._claims_cache.clear()
             self._claims_cache[canonical] = held
@@ -584,7 +644,8 @@ class Matcher:
         whole_stems = frozenset().union(*whole) if whole else frozenset()
         anchors = {j for j, value in explained.items() if value >= 0.5} | attached.keys()
         if whole_stems:
-            anchors |= {j for j, word in enumerate(words) if word.is_content and word.stem in whole_stems}
+            for word_stem in whole_stems:  # the content words holding a stem of a whole-term gloss
+                anchors.update(unit.positions.get(word_stem, ()))
         if not anchors:
             return []
         middle_zh = (occurrence.start + occurrence.end) / (2 * max(1, len(unit.simplified)))
@@ -639,7 +700,19 @@ class Matcher:
                                   zip(chars, fill_capacity_per_char, edge_only) if not edge)
         total_edge_capacity = sum(weight * per_char for weight, per_char, edge in
                                   zip(chars, fill_capacity_per_char, edge_only) if edge)
+        facts = self._span_words_cache.get(occurrence.unit)
+        if facts is None:
+            if len(self._span_words_cache) >= _HIT_CACHE_ENTRIES:
+                self._span_words_cache.clear()
+            facts = self._span_words_cache[occurrence.unit] = _span_words(words)
+        kinds, word_stems, function_costs = facts.kind, facts.stem, facts.function_cost
+        opens_clause, joined, compound_continues = facts.opens_clause, facts.joined, facts.compound_continues
+        cut_short, word_ends = facts.cut_short, facts.end
+        has_parts = bool(profile)
+        double_length = 2 * target_length
+        stop_after_explained = last_explained + _MAX_TRAILING_WORDS + 1
         for first in sorted(starts):
+            first_start = words[first].start
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
             gloss_total: dict[tuple[int, int], float] = {}
@@ -666,27 +739,28 @@ class Matcher:
             covered = 0.0
             fill_capacity = total_fill_capacity
             edge_capacity = total_edge_capacity
-            for last in range(first, min(len(words), first + max_words, last_explained + _MAX_TRAILING_WORDS + 1)):
-                current = words[last]
-                if current.text in HARD_BREAKS:
+            for last in range(first, min(len(words), first + max_words, stop_after_explained)):
+                kind = kinds[last]
+                if kind == _BREAK:
                     break
-                if current.text in QUOTES:
+                if kind == _QUOTE:
                     function_inside += 1
                     continue
-                if current.text[0].isalnum():
-                    stems.append(current.stem)
-                    if current.is_content:
-                        content_stems.append(current.stem)
-                    if current.stem in whole_stems:
+                word_stem = word_stems[last]
+                if word_stem is not None:
+                    stems.append(word_stem)
+                    if kind == _CONTENT:
+                        content_stems.append(word_stem)
+                    if word_stem in whole_stems:
                         whole_words += 1
-                if not current.is_content:
+                if kind != _CONTENT:
                     # Function words inside a rendering cost a little, commas more: a term's English
                     # seldom runs across one (delegate more powers, | improve regulation).
-                    function_inside += 1 if current.text[0].isalnum() else 2 if current.text == "," else 0
-                    if seen_explained and current.text.lower() in CLAUSE_WORDS:
+                    function_inside += function_costs[last]
+                    if seen_explained and opens_clause[last]:
                         clause_break = True
                     continue
-                if not current.joined_to_previous:
+                if not joined[last]:
                     compound_improves = False
                     compound_head = last
                 for c, g, s_index, value in hits_at.get(last, ()):
@@ -709,7 +783,7 @@ class Matcher:
                                 edge_capacity += weight * (1 - value) * per_char
                             else:
                                 fill_capacity += weight * (1 - value) * per_char
-                if last + 1 < len(words) and words[last + 1].joined_to_previous:
+                if compound_continues[last]:
                     continue  # a hyphenated compound counts once, at its end, and is never cut
                 # A word counts as explained only when it renders something the span had not yet
                 # rendered: a second "exchange rate" further on explains nothing new.
@@ -747,9 +821,9 @@ class Matcher:
                 # span stand for the term's first word and those at the end for its last.
                 middle = content - explained_units - leading_unexplained - trailing_unexplained - trailing_blocked
                 edge_words = 0
-                if coverage and coverage[0] < 0.5 and not inverted:
+                if has_parts and coverage[0] < 0.5 and not inverted:
                     edge_words += leading_unexplained
-                if coverage and coverage[-1] < 0.5:
+                if has_parts and coverage[-1] < 0.5:
                     edge_words += trailing_unexplained
                 fill = max(0.0, min(middle + edge_words, fill_capacity))
                 if edge_capacity:
@@ -761,16 +835,12 @@ class Matcher:
                     span_stems = frozenset(content_stems)  # the glosses have no function words either
                     for gloss in whole:
                         value = max(value, len(gloss & span_stems) / len(gloss | span_stems))
-                if (
-                    last + 1 < len(words)
-                    and words[last + 1].is_content
-                    and _ends_like_adjective(current.text)
-                ):
+                if cut_short[last]:
                     # An English noun phrase ends on its noun: a span that stops on an adjective with
                     # more words after it (strategic | importance, urban | areas) is cut short.
                     value *= _CUT_SHORT_PENALTY
                 # Position prior: sentences tend to keep their order of ideas across the translation.
-                middle_en = (words[first].start + current.end) / (2 * target_length)
+                middle_en = (first_start + word_ends[last]) / double_length
                 value *= 1 - _POSITION_WEIGHT * abs(middle_zh - middle_en)
                 if value > 0.05:
                     # Spans are built only for the few best: a candidate here is its score, its place
@@ -976,8 +1046,8 @@ class Matcher:
                 claimed = elsewhere_of.get(index)
                 if claimed is None:
                     claimed = elsewhere_of[index] = frozenset(
-                        j for j, spans_of_word in self._claims(span.unit).items()
-                        if any(end <= occurrence.start or start >= occurrence.end for start, end in spans_of_word))
+                        j for j, (least_end, greatest_start) in self._claims(span.unit).items()
+                        if least_end <= occurrence.start or greatest_start >= occurrence.end)
                 inside = 0.0
                 content = high_count = elsewhere = 0
                 has_comma = False
@@ -1038,9 +1108,9 @@ class Matcher:
                 count / len(occurrences),
                 sum(scores) / count,
                 max(scores),
-                *(total / sampled for total in (
-                    aligned_share, aligned_outside, aligned_high, aligned_mean, aligned_before, aligned_after,
-                    cut_right, adjective_before, verb_before, comma, length)),
+                aligned_share / sampled, aligned_outside / sampled, aligned_high / sampled,
+                aligned_mean / sampled, aligned_before / sampled, aligned_after / sampled, cut_right / sampled,
+                adjective_before / sampled, verb_before / sampled, comma / sampled, length / sampled,
                 head_inside / head_known if head_known else 0.5,
                 opening_inside / opening_known if opening_known else 0.5,
                 claimed_elsewhere / sampled,
@@ -1194,16 +1264,29 @@ class Matcher:
     def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
         counts: dict[str, int] = defaultdict(int)
         for span in by_occurrence.values():
-            unit = self.units[span.unit]
+            counts[self._span_text(span.unit, span.first, span.last)] += 1
+        if len(counts) == 1:  # the usual case: one sentence, or the same words in each
+            return next(iter(counts))
+        return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+    def _span_text(self, unit_index: int, first: int, last: int) -> str:
+        """The English of words [first, last) of a unit as a term: quotes dropped, a capital that only
+        opens the sentence lowered. Memoized: nested terms and the re-choice ask for the same spans."""
+        key = (unit_index, first, last)
+        text = self._span_text_cache.get(key)
+        if text is None:
+            unit = self.units[unit_index]
             words = unit.words
-            text = unit.target[words[span.first].start:words[span.last - 1].end]
+            text = unit.target[words[first].start:words[last - 1].end]
             if _HAS_QUOTE.search(text):
                 text = _SPACES.sub(" ", text.translate(_DROP_QUOTES)).strip()
-            sentence_initial = span.first <= unit.first_word
+            sentence_initial = first <= unit.first_word
             if sentence_initial and len(text) > 1 and text[0].isupper() and not text[1].isupper():
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
-            counts[text] += 1
-        return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+            if len(self._span_text_cache) >= _HIT_CACHE_ENTRIES:
+                self._span_text_cache.clear()
+            self._span_text_cache[key] = text
+        return text
 
 
 def hand_order(candidates: Sequence[Candidate], limit: int) -> list[Equivalent]:
@@ -1283,14 +1366,14 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
             if not unit_claims:
                 new_lists.append(spans)
                 continue
+            # The words claimed by a term whose Chinese lies outside this occurrence, found once for
+            # all of the occurrence's spans.
+            clashing = {word for word, claimants in unit_claims.items()
+                        if any(occurrence.end <= z_start or z_end <= occurrence.start for z_start, z_end in claimants)}
             new_spans = []
             clashes = 0
             for span in spans:
-                clash = any(
-                    occurrence.end <= z_start or z_end <= occurrence.start
-                    for word in range(span.first, span.last)
-                    for z_start, z_end in unit_claims.get(word, ())
-                )
+                clash = not clashing.isdisjoint(range(span.first, span.last))
                 clashes += clash
                 new_spans.append(
                     SpanScore(span.key, span.unit, span.first, span.last, span.score * _OVERLAP_PENALTY,
