@@ -122,8 +122,9 @@ def test_the_matcher_gives_one_value_per_feature():
     assert all(len(features) == _SIZE for features in seen)
 
 
-def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and_first_words():
-    # 城镇就业: 就业 (employment) is its last word, 城镇 (cities and towns) its first.
+def _features_by_candidate(words, sentence, term_words, alignment=None):
+    """Each candidate's named features when the term (the first `term_words` of `words`) is chosen
+    in a one-sentence corpus."""
     seen = {}
 
     class Recording(Matcher):
@@ -131,10 +132,17 @@ def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and
             seen.update((c.text, dict(zip(FEATURES, c.features))) for c in candidates)
             return super()._order_candidates(occurrences, candidates, limit)
 
-    sentence = "Employment in cities and towns rose, and rural incomes grew."
-    matcher = Recording(make_units([(["城镇", "就业"], sentence)]), dictionary.lookup)
-    occurrence = TermOccurrence(0, 0, 4)
-    matcher.choose([occurrence], [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", occurrence)])
+    matcher = Recording(make_units([(words, sentence)]), dictionary.lookup, alignment)
+    components = tuple(words[:term_words])
+    term = "".join(components)
+    occurrence = TermOccurrence(0, 0, len(term))
+    matcher.choose([occurrence], [matcher.occurrence_spans(components, term, occurrence)])
+    return seen
+
+
+def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and_first_words():
+    # 城镇就业: 就业 (employment) is its last word, 城镇 (cities and towns) its first.
+    seen = _features_by_candidate(["城镇", "就业"], "Employment in cities and towns rose, and rural incomes grew.", 2)
     assert (seen["employment in cities and towns"]["head_inside"],
             seen["employment in cities and towns"]["opening_inside"]) == (1.0, 1.0)
     assert (seen["employment"]["head_inside"], seen["employment"]["opening_inside"]) == (1.0, 0.0)
@@ -143,18 +151,8 @@ def test_head_and_opening_features_say_whether_a_span_renders_the_terms_last_and
 
 def test_claimed_elsewhere_is_the_share_of_a_spans_words_that_render_another_word_of_the_sentence():
     # 减排 in 减排目标: "targets" renders 目标, a word of the sentence outside the term.
-    seen = {}
-
-    class Recording(Matcher):
-        def _order_candidates(self, occurrences, candidates, limit):
-            seen.update((c.text, dict(zip(FEATURES, c.features))) for c in candidates)
-            return super()._order_candidates(occurrences, candidates, limit)
-
-    sentence = "We met the emissions reduction targets early."
     alignment = FixedAlignment({}, chinese_words=[(0, 2), (2, 4)])
-    matcher = Recording(make_units([(["减排", "目标"], sentence)]), dictionary.lookup, alignment)
-    occurrence = TermOccurrence(0, 0, 2)
-    matcher.choose([occurrence], [matcher.occurrence_spans(("减排",), "减排", occurrence)])
+    seen = _features_by_candidate(["减排", "目标"], "We met the emissions reduction targets early.", 1, alignment)
     assert seen["emissions reduction"]["claimed_elsewhere"] == 0.0
     assert seen["emissions reduction targets"]["claimed_elsewhere"] == pytest.approx(1 / 3)
 
