@@ -74,6 +74,9 @@ _MODIFIER_MIN_SENTENCES = 2
 _MODIFIER_MIN_SHARE = 0.75
 _MODIFIER_MIN_ALIGNED = 0.35  # mean over the sentences: a modifier that renders a word beside the term gets little
 _HIT_CACHE_ENTRIES = 200_000
+# Spans are asked again for the same term's other occurrences in identical sentence pairs, seldom
+# across terms: a bounded memo keeps those hits without holding every span of a large corpus.
+_SPAN_CACHE_ENTRIES = 10_000
 _SPAN_TEXT_CACHE_ENTRIES = 20_000  # recent spans are the ones asked again; 150,000 held 27 MB on nine reports
 _TRUSTED_HAND_SCORE = 0.9  # hand-ranked bests scoring this much were right 97% of the time
 _ALIGNED_CACHE_ENTRIES = 10_000
@@ -607,6 +610,8 @@ class Matcher:
         key = (tuple(components), term, canonical, occurrence.start)
         cached = self._span_cache.get(key)
         if cached is None:
+            if len(self._span_cache) >= _SPAN_CACHE_ENTRIES:
+                self._span_cache.clear()
             cached = self._span_cache[key] = self._occurrence_spans(
                 components, term, TermOccurrence(canonical, occurrence.start, occurrence.end))
         if canonical == occurrence.unit:
