@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -91,6 +92,25 @@ _SPACES = re.compile(r"\s+")
 _HAS_QUOTE = re.compile("[" + "".join(sorted(QUOTES)) + "]")
 _DROP_QUOTES = str.maketrans(dict.fromkeys(QUOTES))
 _ADJECTIVE_ENDING = re.compile(r"(?:[^aeiou]ic|[^e]al|ive|ous|ary|ful|less|able|ible|ban|ern)$")
+
+
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+class _BoundedMemo(dict[_Key, _Value], Generic[_Key, _Value]):
+    """A memo that forgets everything once it holds `limit` entries: memory stays bounded on large
+    corpora, and its entries are cheap to rebuild."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def keep(self, key: _Key, value: _Value) -> _Value:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -322,18 +342,20 @@ class Matcher:
 
             verbs = english_verbs()
         self._verbs = verbs
-        self._hit_cache: dict[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = {}
+        self._hit_cache: _BoundedMemo[tuple[int, _Component], tuple[tuple[int, int, int, float], ...]] = (
+            _BoundedMemo(_HIT_CACHE_ENTRIES))
         self._containing_cache: dict[tuple[str, ...], frozenset[int]] = {}
-        self._opening_cache: dict[int, dict[str, list[str]]] = {}
+        self._opening_cache: _BoundedMemo[int, dict[str, list[str]]] = _BoundedMemo(_HIT_CACHE_ENTRIES)
         # Identical sentence pairs (common in translation memories) are scored once.
         self._canonical: dict[tuple[str, str], int] = {}
         self._canonical_unit = [self._canonical.setdefault((unit.simplified, unit.target), index)
                                 for index, unit in enumerate(units)]
-        self._span_cache: dict[tuple, list[SpanScore]] = {}
-        self._span_words_cache: dict[int, _SpanWords] = {}
-        self._span_text_cache: dict[tuple[int, int, int], str] = {}
-        self._aligned_cache: dict[tuple[int, int, int], dict[int, float]] = {}
-        self._claims_cache: dict[int, dict[int, tuple[int, int]]] = {}
+        self._span_cache: _BoundedMemo[tuple, list[SpanScore]] = _BoundedMemo(_SPAN_CACHE_ENTRIES)
+        self._span_words_cache: _BoundedMemo[int, _SpanWords] = _BoundedMemo(_HIT_CACHE_ENTRIES)
+        self._span_text_cache: _BoundedMemo[tuple[int, int, int], str] = _BoundedMemo(_SPAN_TEXT_CACHE_ENTRIES)
+        self._aligned_cache: _BoundedMemo[tuple[int, int, int], dict[int, float]] = (
+            _BoundedMemo(_ALIGNED_CACHE_ENTRIES))
+        self._claims_cache: _BoundedMemo[int, dict[int, tuple[int, int]]] = _BoundedMemo(_HIT_CACHE_ENTRIES)
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for char in unit.simplified:
@@ -473,15 +495,17 @@ class Matcher:
             if self._alignment is not None:
                 text = self.units[canonical].simplified
                 for start, end in self._alignment.chinese_words(canonical):
-                    for component in self._profile((text[start:end],)):
-                        for j, _, _, value in self._component_hits(canonical, component):
-                            if value >= _CLAIM_MIN_VALUE:
-                                least_end, greatest_start = held.get(j, (end, start))
-                                held[j] = (min(least_end, end), max(greatest_start, start))
-            if len(self._claims_cache) >= _HIT_CACHE_ENTRIES:
-                self._claims_cache.clear()
-            self._claims_cache[canonical] = held
+                    for j in self._rendering_words(canonical, self._profile((text[start:end],))):
+                        least_end, greatest_start = held.get(j, (end, start))
+                        held[j] = (min(least_end, end), max(greatest_start, start))
+            self._claims_cache.keep(canonical, held)
         return held
+
+    def _rendering_words(self, unit_index: int, profile: Sequence[_Component]) -> set[int]:
+        """The English words of a unit that render some part of `profile` (a gloss hit of at least
+        `_CLAIM_MIN_VALUE`)."""
+        return {j for component in profile for j, _, _, value in self._component_hits(unit_index, component)
+                if value >= _CLAIM_MIN_VALUE}
 
     def _edge_parts(self, term: str) -> tuple[tuple[_Component, ...], ...]:
         """The profiles of the term's last and first dictionary words; none for a single word."""
@@ -504,9 +528,7 @@ class Matcher:
                 base = _unprefixed(word_stem)
                 if base is not None and base[:2] != word_stem[:2]:
                     index[base[:2]].append(word_stem)  # deleverage opens like lever
-            if len(self._opening_cache) >= _HIT_CACHE_ENTRIES:
-                self._opening_cache.clear()
-            self._opening_cache[unit_index] = index
+            self._opening_cache.keep(unit_index, index)
         return index
 
     def _component_hits(self, unit_index: int, component: _Component) -> tuple[tuple[int, int, int, float], ...]:
@@ -527,11 +549,7 @@ class Matcher:
                     value = _similarity(gloss_stem, word_stem)
                     if value:
                         hits.extend((j, g, s, value * weight) for j in positions[word_stem])
-        result = tuple(hits)
-        if len(self._hit_cache) >= _HIT_CACHE_ENTRIES:
-            self._hit_cache.clear()  # bounds memory on large corpora; entries are cheap to rebuild
-        self._hit_cache[key] = result
-        return result
+        return self._hit_cache.keep(key, tuple(hits))
 
     def renders_most_parts(self, components: Sequence[str], occurrence: TermOccurrence) -> bool:
         """Cheap test: does the unit's English hold, word for word, gloss stems for most of the term?
@@ -552,10 +570,8 @@ class Matcher:
         key = (self._canonical_unit[occurrence.unit], occurrence.start, occurrence.end)
         held = self._aligned_cache.get(key)
         if held is None:
-            if len(self._aligned_cache) >= _ALIGNED_CACHE_ENTRIES:
-                self._aligned_cache.clear()
             assert self._alignment is not None
-            held = self._aligned_cache[key] = self._alignment.aligned(*key)
+            held = self._aligned_cache.keep(key, self._alignment.aligned(*key))
         return held
 
     def _add_aligned_hits(self, profile: Sequence[_Component], term: str, occurrence: TermOccurrence,
@@ -610,10 +626,8 @@ class Matcher:
         key = (tuple(components), term, canonical, occurrence.start)
         cached = self._span_cache.get(key)
         if cached is None:
-            if len(self._span_cache) >= _SPAN_CACHE_ENTRIES:
-                self._span_cache.clear()
-            cached = self._span_cache[key] = self._occurrence_spans(
-                components, term, TermOccurrence(canonical, occurrence.start, occurrence.end))
+            cached = self._span_cache.keep(key, self._occurrence_spans(
+                components, term, TermOccurrence(canonical, occurrence.start, occurrence.end)))
         if canonical == occurrence.unit:
             return cached
         return [replace(span, unit=occurrence.unit) for span in cached]
@@ -708,9 +722,7 @@ class Matcher:
                                   zip(chars, fill_capacity_per_char, edge_only) if edge)
         facts = self._span_words_cache.get(occurrence.unit)
         if facts is None:
-            if len(self._span_words_cache) >= _HIT_CACHE_ENTRIES:
-                self._span_words_cache.clear()
-            facts = self._span_words_cache[occurrence.unit] = _span_words(words)
+            facts = self._span_words_cache.keep(occurrence.unit, _span_words(words))
         kinds, word_stems, function_costs = facts.kind, facts.stem, facts.function_cost
         opens_clause, joined, compound_continues = facts.opens_clause, facts.joined, facts.compound_continues
         cut_short, word_ends = facts.cut_short, facts.end
@@ -1090,10 +1102,7 @@ class Matcher:
                 length += last - first
                 if edge_profiles:
                     if index not in edge_words:
-                        edge_words[index] = [
-                            {j for component in profile for j, _, _, value in
-                             self._component_hits(span.unit, component) if value >= 0.5}
-                            for profile in edge_profiles]
+                        edge_words[index] = [self._rendering_words(span.unit, profile) for profile in edge_profiles]
                     head_words, opening_words = edge_words[index]
                     if head_words:
                         head_known += 1
@@ -1289,9 +1298,7 @@ class Matcher:
             sentence_initial = first <= unit.first_word
             if sentence_initial and len(text) > 1 and text[0].isupper() and not text[1].isupper():
                 text = text[0].lower() + text[1:]  # sentence-initial capital is not part of the term
-            if len(self._span_text_cache) >= _SPAN_TEXT_CACHE_ENTRIES:
-                self._span_text_cache.clear()
-            self._span_text_cache[key] = text
+            self._span_text_cache.keep(key, text)
         return text
 
 
