@@ -465,7 +465,14 @@ class Matcher:
         if len(word) != 1:
             return False
         glosses = self._lookup(word)
-        return bool(glosses) and not gloss_stems(glosses[0].split(";")[0])
+        if not glosses:
+            return False
+        first_sense = glosses[0].split(";")[0]
+        # Quantifiers and negations are function words to gloss matching but carry meaning a
+        # rendering keeps (全要素生产率: total factor productivity; 无电地区: areas with no power).
+        if _MEANINGFUL_FUNCTION_WORDS.intersection(first_sense.lower().split()):
+            return False
+        return not gloss_stems(first_sense)
 
     def _dictionary_words(self, text: str) -> list[str]:
         """Greedy longest-match split of `text` into dictionary headwords (single characters last)."""
@@ -1317,6 +1324,14 @@ def content_key(key: tuple[str, ...]) -> tuple[str, ...]:
     """A span's stems without its function words: what renderings are compared and grouped by."""
     function_stems = _function_stems()
     return tuple(word_stem for word_stem in key if word_stem not in function_stems) or key
+
+
+# English function words that a rendering keeps: a character glossed by them is a modifier of the
+# term, not a particle.
+_MEANINGFUL_FUNCTION_WORDS = frozenset({
+    "all", "each", "every", "no", "not", "non", "none", "other", "another", "some", "any", "both", "more",
+    "most", "per", "between", "without", "whole",
+})
 
 
 @lru_cache(maxsize=65_536)
