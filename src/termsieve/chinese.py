@@ -168,12 +168,10 @@ class _PrefixFiller:
     def cover(self, text: str) -> None:
         import marshal
 
-        done = self._done
-        for index in range(len(text) - 1):
-            pair = text[index:index + 2]
-            if pair in done:
-                continue
-            done.add(pair)
+        pairs = {text[index:index + 2] for index in range(len(text) - 1)}
+        pairs -= self._done
+        self._done |= pairs
+        for pair in pairs:  # in any order: no two pairs share an entry
             by_second = self._by_first.get(pair[0])
             if by_second is None:
                 packed = self._buckets.get(pair[0])

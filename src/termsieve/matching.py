@@ -1396,8 +1396,13 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
                 continue
             # The words claimed by a term whose Chinese lies outside this occurrence, found once for
             # all of the occurrence's spans.
-            clashing = {word for word, claimants in unit_claims.items()
-                        if any(occurrence.end <= z_start or z_end <= occurrence.start for z_start, z_end in claimants)}
+            start, end = occurrence.start, occurrence.end
+            clashing = set()
+            for word, claimants in unit_claims.items():  # a loop: any() over a generator cost a third of linking
+                for z_start, z_end in claimants:
+                    if end <= z_start or z_end <= start:
+                        clashing.add(word)
+                        break
             new_spans = []
             clashes = 0
             for span in spans:
