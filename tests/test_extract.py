@@ -194,6 +194,24 @@ def test_automatic_jobs_stay_in_one_process_while_other_threads_run():
         other.join()
 
 
+def test_automatic_jobs_leave_out_cores_other_programs_keep_busy(monkeypatch):
+    import os
+
+    if api._worker_count(2, 10**6) < 2:
+        pytest.skip("worker processes are forked, which this platform does not offer")
+    machine = os.cpu_count() or 1
+    monkeypatch.setattr(api, "_resident_mb", lambda: 1.0)
+    monkeypatch.setattr(api, "_running_tasks", lambda: 1)  # this process alone
+    assert api._idle_cores() == machine
+    assert api._worker_count(0, 10**6) == min(len(os.sched_getaffinity(0)), api.MAX_JOBS)
+    monkeypatch.setattr(api, "_running_tasks", lambda: machine)  # every other core busy
+    assert api._idle_cores() == 1
+    assert api._worker_count(0, 10**6) == 1
+    assert api._worker_count(2, 10**6) == 2  # asked for explicitly
+    monkeypatch.setattr(api, "_running_tasks", lambda: None)  # unknown: as before
+    assert api._idle_cores() == api.MAX_JOBS
+
+
 def test_no_rerank_keeps_the_hand_ranking_and_says_so(tmp_path, seed_terms):
     output = tmp_path / "hand.json"
     result = CliRunner().invoke(cli, ["extract", str(EXAMPLE), "--no-rerank", "-o", str(output), "--quiet"],

@@ -40,6 +40,36 @@ def test_user_words_join_the_segmenter_dictionary():
     assert "链主企业" in get_segmenter("jieba", ["链主企业"]).words(text)
 
 
+def test_prefix_dictionary_is_filled_with_the_entries_a_text_can_meet():
+    from termsieve.chinese import _prefix_buckets, _PrefixFiller
+
+    whole = {"链": 5, "链主": 0, "链主企": 0, "链主企业": 3, "主": 9, "企": 4, "企业": 7, "业": 2}
+    total, singles, buckets = _prefix_buckets(whole, 30)
+    assert total == 30 and singles == {"链": 5, "主": 9, "企": 4, "业": 2}
+    filler = _PrefixFiller(singles, buckets)
+    filler.cover("企业")
+    assert singles == {"链": 5, "主": 9, "企": 4, "业": 2, "企业": 7}
+    filler.cover("发挥链主企业作用")
+    assert singles == whole
+
+
+def test_jieba_cuts_with_the_filled_dictionary_as_with_the_whole_one():
+    import jieba
+
+    from termsieve.chinese import _JiebaBackend
+
+    text = "发挥链主企业关键作用，推动科技创新和产业创新融合发展，建设全国统一大市场"
+    for user_words in ([], ["链主企业", "统一大市场"]):
+        backend = _JiebaBackend(user_words)
+        whole = jieba.Tokenizer()
+        whole.FREQ, whole.total = whole.gen_pfdict(whole.get_dict_file())
+        whole.initialized = True
+        for word in user_words:
+            whole.add_word(word)
+        assert backend.words(text) == list(whole.cut(text))
+        assert backend._tokenizer.total == whole.total
+
+
 def test_dictionary_keeps_every_reading():
     # 行 is read xíng (to walk; OK) and háng (row; firm): both readings' glosses are kept.
     glosses = dictionary.lookup("行")

@@ -53,7 +53,7 @@ class ExtractOptions:
     user_words: tuple[str, ...] = ()  # e.g. the terms of a glossary, added to the segmenter
     # Order each term's candidates with the learned re-ranker (termsieve.rerank); off: the hand ranking.
     rerank: bool = True
-    # Processes that score English spans; 0 picks one per usable core (at most MAX_JOBS). The
+    # Processes that score English spans; 0 picks one per idle usable core (at most MAX_JOBS). The
     # result does not depend on it, so it is not part of the signature.
     jobs: int = 0
 
@@ -178,19 +178,16 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
     for candidate in found:
         if candidate.termhood < options.weak_termhood:
             continue
-        if candidate.termhood < options.min_termhood:
-            # A weak candidate earns a look only when its English is evidently compositional; a lone
-            # segmenter token, only when it is long and rare in general language.
-            if len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
-                                              or candidate.signals["general_zipf"] >= 4.5):
-                continue
-            occurrences = _spread([TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences],
-                                  MAX_OCCURRENCES_GATED)
-            rendered = sum(matcher.renders_most_parts(candidate.tokens, o) for o in occurrences)
-            if rendered * 2 < len(occurrences):
-                continue
+        weak = candidate.termhood < options.min_termhood
+        # A weak candidate earns a look only when its English is evidently compositional (tested where
+        # it is matched: _Term.passes_gate); a lone segmenter token, only when it is also long and rare
+        # in general language.
+        if weak and len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
+                                                   or candidate.signals["general_zipf"] >= 4.5):
+            continue
         terms.append(_Term(candidate.simplified, candidate.tokens,
-                           tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood))
+                           tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood,
+                           gated=weak))
     # Candidate statistics and token lists are done with: free them before matching (and forking).
     del found, units
     results = _match(prepared, matcher, terms, progress, options.jobs)
@@ -262,6 +259,17 @@ class _Term:
     occurrences: tuple[tuple[int, int, int], ...]  # (unit, start, end)
     termhood: float
     given: str = ""
+    gated: bool = False  # a weak candidate: matched only if passes_gate
+
+    def passes_gate(self, matcher: Matcher) -> bool:
+        """Is the English of most of a weak candidate's occurrences evidently compositional?
+
+        Tested where the candidate is matched, so that it is spread over the matching processes
+        like the matching itself (about 0.2 s for one report, half of it for candidates that fail).
+        """
+        occurrences = _spread([TermOccurrence(*o) for o in self.occurrences], MAX_OCCURRENCES_GATED)
+        rendered = sum(matcher.renders_most_parts(self.components, o) for o in occurrences)
+        return rendered * 2 >= len(occurrences)
 
 
 def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progress: bool,
@@ -275,6 +283,11 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
     scored = _in_processes(state, everything, workers, progress) if workers > 1 else None
     if scored is None:
         scored = state.run(everything, progress)
+    if None in scored.values():  # weak candidates that failed the gate: as if never proposed
+        kept = [i for i in everything if scored[i] is not None]
+        terms, occurrences, all_units = ([items[i] for i in kept] for items in (terms, occurrences, all_units))
+        scored = {new: scored[old] for new, old in enumerate(kept)}
+        everything = list(range(len(terms)))
     spans = {i: scored[i][0] for i in range(len(terms))}
     first_choice = {i: scored[i][1] for i in range(len(terms))}
     order = sorted(
@@ -305,12 +318,18 @@ class _FirstPass:
     occurrences: Sequence[list[TermOccurrence]]
     all_units: Sequence[frozenset[int]]
 
-    def run(self, indices: Iterable[int], progress: bool = False, step: int = 1) -> dict[int, tuple]:
+    def run(self, indices: Iterable[int], progress: bool = False, step: int = 1) -> dict[int, tuple | None]:
+        """Per term index: its spans per occurrence and first choice; None for a gated term that fails."""
         indices = list(indices)
         bar = _progress_bar(len(indices) * step, progress, "Matching")
-        scored = {}
+        scored: dict[int, tuple | None] = {}
         for i in indices:
             term = self.terms[i]
+            if term.gated and not term.passes_gate(self.matcher):
+                scored[i] = None
+                if bar is not None:
+                    bar.update(step)
+                continue
             spans = [self.matcher.occurrence_spans(term.components, term.simplified, o)
                      for o in self.occurrences[i]]
             scored[i] = (spans, self.matcher.choose(self.occurrences[i], spans, self.all_units[i]))
@@ -345,16 +364,18 @@ def _run_forked_share(indices: list[int]) -> bytes:
     scored = _FORKED_STATE.run(indices)
     # Sent as marshalled tuples: several times faster to pack and unpack than pickled dataclasses.
     return marshal.dumps({
-        i: ([[astuple_span(span) for span in spans] for spans in spans_per_occurrence], astuple_match(match))
-        for i, (spans_per_occurrence, match) in scored.items()
+        i: None if result is None else
+        ([[astuple_span(span) for span in spans] for spans in result[0]], astuple_match(result[1]))
+        for i, result in scored.items()
     })
 
 
-def _from_forked_share(packed: bytes) -> dict[int, tuple]:
+def _from_forked_share(packed: bytes) -> dict[int, tuple | None]:
     import marshal
 
-    return {i: ([[SpanScore(*span) for span in spans] for spans in spans_per_occurrence], TermMatch.of(match))
-            for i, (spans_per_occurrence, match) in marshal.loads(packed).items()}
+    return {i: None if result is None else
+            ([[SpanScore(*span) for span in spans] for spans in result[0]], TermMatch.of(result[1]))
+            for i, result in marshal.loads(packed).items()}
 
 
 def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
@@ -371,13 +392,51 @@ def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
         if threading.active_count() > 1:
             return 1  # forking a process that runs other threads can deadlock the child: ask explicitly
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        jobs = min(cores, MAX_JOBS)
+        # Cores other programs keep busy are not ours: a worker there shares a core with them, and
+        # forking costs more CPU than it saves (GR2016 with one of two cores busy: 5.1 s in two
+        # processes, 4.4 s in one).
+        jobs = min(cores, MAX_JOBS, _idle_cores())
         # Each worker ends up with a private copy of much of what it touches; measured on the nine
         # GR reports, two processes peak at about 2.4 times this process's size before matching.
         resident = _resident_mb()
         if resident:
             jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (1.2 * resident))))
     return max(1, min(jobs, work // (per_job or MIN_OCCURRENCES_PER_JOB)))
+
+
+def _idle_cores() -> int:
+    """Cores that no other task is running on, this process's own included (Linux); MAX_JOBS when unknown.
+
+    Read from the count of running tasks in /proc/loadavg (this process among them), at its lowest
+    over a few readings, as a task may be running for an instant.
+    """
+    import os
+    import time
+
+    machine = os.cpu_count() or 1
+    fewest = None
+    for reading in range(_LOAD_READINGS):
+        running = _running_tasks()
+        if running is None:
+            return MAX_JOBS
+        fewest = running if fewest is None else min(fewest, running)
+        if fewest == 1 or reading == _LOAD_READINGS - 1:
+            break  # nothing else runs, or the last reading
+        time.sleep(0.005)
+    assert fewest is not None
+    return max(1, machine - fewest + 1)
+
+
+_LOAD_READINGS = 3
+
+
+def _running_tasks() -> int | None:
+    """Tasks running or ready to run on the machine, this one included (/proc/loadavg); None when unknown."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as load:
+            return max(1, int(load.read().split()[3].split("/")[0]))
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _resident_mb() -> float:

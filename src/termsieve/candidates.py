@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .chinese import Token
-from .cjk import is_cjk_char
+from .cjk import has_cjk, is_cjk_char
 from .lexicon import WordTable, bucket_strings
 
 MAX_TOKENS = 6
@@ -297,7 +297,7 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         if len(entry.tokens) == 1:
             # A lone segmenter token is a term only when general language rarely uses it.
             value -= max(0.0, general - 3.0) * 0.15 + (0.2 if len(surface) <= 2 else 0.0)
-        if not any(is_cjk_char(char) for char in surface):
+        if not has_cjk(surface):
             value -= 0.3
         termhood = max(0.0, min(1.0, value))
         candidates.append(

@@ -113,36 +113,95 @@ def _dictionary_tags() -> WordTable:
     return WordTable(cached("jieba-tag-table", [dictionary_file], parse))
 
 
-def _loaded_tokenizer(jieba):
-    """A jieba tokenizer with its prefix dictionary from termsieve's cache (jieba's own loads slower)."""
+def _loaded_tokenizer(jieba) -> tuple[object, _PrefixFiller | None]:
+    """A jieba tokenizer whose prefix dictionary comes from termsieve's cache (jieba's own loads
+    slower), and what fills that dictionary in as texts need it (None: jieba loaded it whole)."""
     from .cache import cached
 
     tokenizer = jieba.Tokenizer()
     try:
         dictionary_file = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-        frequencies, total = cached(
-            "jieba-prefix", [dictionary_file], lambda: list(tokenizer.gen_pfdict(tokenizer.get_dict_file()))
+        total, singles, buckets = cached(
+            "jieba-prefix-buckets", [dictionary_file],
+            lambda: _prefix_buckets(*tokenizer.gen_pfdict(tokenizer.get_dict_file())),
         )
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = frequencies, total, True
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = singles, total, True
+        return tokenizer, _PrefixFiller(singles, buckets)
     except (AttributeError, OSError, TypeError, ValueError):
         tokenizer.initialize()  # a jieba whose internals differ: let it load itself
-    return tokenizer
+        return tokenizer, None
+
+
+def _prefix_buckets(frequencies: dict[str, int], total: int) -> tuple[int, dict[str, int], dict[str, bytes]]:
+    """jieba's prefix dictionary as stored in the cache: the total, the single characters, and the
+    longer entries grouped by their first two characters (first -> marshalled {second -> marshalled
+    {entry: frequency}})."""
+    import marshal
+
+    singles = {}
+    grouped: dict[str, dict[str, dict[str, int]]] = {}
+    for entry, frequency in frequencies.items():
+        if len(entry) == 1:
+            singles[entry] = frequency
+        else:
+            grouped.setdefault(entry[0], {}).setdefault(entry[1], {})[entry] = frequency
+    buckets = {first: marshal.dumps({second: marshal.dumps(entries) for second, entries in by_second.items()})
+               for first, by_second in grouped.items()}
+    return total, singles, buckets
+
+
+class _PrefixFiller:
+    """Fills jieba's prefix dictionary with the entries that open with a pair of characters of the
+    text about to be cut.
+
+    jieba only ever looks up pieces of the text it cuts, so they are found as in the whole
+    dictionary; unmarshalling the whole of it (500,000 entries) took about 0.25 s a run, and one
+    report's pairs of characters need a tenth of it.
+    """
+
+    def __init__(self, frequencies: dict[str, int], buckets: dict[str, bytes]):
+        self._frequencies = frequencies
+        self._buckets = buckets
+        self._by_first: dict[str, dict[str, bytes]] = {}
+        self._done: set[str] = set()
+
+    def cover(self, text: str) -> None:
+        import marshal
+
+        pairs = {text[index:index + 2] for index in range(len(text) - 1)}
+        pairs -= self._done
+        self._done |= pairs
+        for pair in pairs:  # in any order: no two pairs share an entry
+            by_second = self._by_first.get(pair[0])
+            if by_second is None:
+                packed = self._buckets.get(pair[0])
+                by_second = self._by_first[pair[0]] = marshal.loads(packed) if packed is not None else {}
+            entries = by_second.get(pair[1])
+            if entries is not None:
+                # Each pair's entries come in once, before any word added by hand could share them.
+                self._frequencies.update(marshal.loads(entries))
 
 
 class _JiebaBackend:
     def __init__(self, user_words: Iterable[str]):
         jieba = _import_jieba()
         jieba.setLogLevel(30)  # logging.WARNING, without importing logging on the check path
-        self._tokenizer = _loaded_tokenizer(jieba)
+        self._tokenizer, self._filler = _loaded_tokenizer(jieba)
         # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.
         self._tags = _dictionary_tags()
         user_words = list(user_words)
         for word in user_words:
+            self._cover(word)  # add_word cuts the word and must not be overwritten by its entries later
             self._tokenizer.add_word(word)
         if user_words:
             self._tags = self._tags.with_overrides(dict.fromkeys(user_words, "nz"))
 
+    def _cover(self, text: str) -> None:
+        if self._filler is not None:
+            self._filler.cover(text)
+
     def tokens(self, text: str) -> list[Token]:
+        self._cover(text)
         tags = self._tags
         return [
             Token(word, start, tags.get(word, "x"))
@@ -150,6 +209,7 @@ class _JiebaBackend:
         ]
 
     def words(self, text: str) -> list[str]:
+        self._cover(text)
         return list(self._tokenizer.cut(text))
 
 

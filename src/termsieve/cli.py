@@ -52,7 +52,7 @@ def cli() -> None:
               help="Order each term's English candidates with the learned re-ranker (trained on government "
                    "work reports); --no-rerank keeps the hand-set scoring's order and scores.")
 @click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
-              help="Processes for matching on large inputs; 0: one per core, at most 4. Same output either way.")
+              help="Processes for matching on large inputs; 0: one per idle core, at most 4. Same output either way.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 def extract(inputs, output, input_format, source_column, target_column, segmenter, terms_file, glossary_files,
             new_only, min_termhood, max_terms, rerank, jobs, quiet) -> None:

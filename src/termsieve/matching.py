@@ -356,6 +356,7 @@ class Matcher:
         self._aligned_cache: _BoundedMemo[tuple[int, int, int], dict[int, float]] = (
             _BoundedMemo(_ALIGNED_CACHE_ENTRIES))
         self._claims_cache: _BoundedMemo[int, dict[int, tuple[int, int]]] = _BoundedMemo(_HIT_CACHE_ENTRIES)
+        self._word_components: dict[str, _Component] = {}  # one per dictionary word of the corpus's terms
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for char in unit.simplified:
@@ -439,6 +440,9 @@ class Matcher:
             if glosses:
                 # What the translators wrote, when the dictionary's renderings are not it (集群: clan).
                 learned = learned_for(component)
+                if not learned:  # the usual case, the same in every term: one shared component
+                    profile.append(self._word_component(component, glosses))
+                    continue
                 profile.append(_Component(len(component), 1.0, glosses + learned,
                                           (1.0,) * len(glosses) + (_ASSOCIATION_WEIGHT,) * len(learned),
                                           component))
@@ -459,6 +463,14 @@ class Matcher:
                 weight = 1.0 if len(part) > 1 else _CHARACTER_FALLBACK_WEIGHT
                 profile.append(_Component(len(part), weight, part_glosses, (), part))
         return tuple(profile)
+
+    def _word_component(self, word: str, glosses: tuple[tuple[str, ...], ...]) -> _Component:
+        """A dictionary word's component with its glosses alone, built once per word (a word stands in
+        many terms' profiles, and building a component hashes its glosses)."""
+        component = self._word_components.get(word)
+        if component is None:
+            component = self._word_components[word] = _Component(len(word), 1.0, glosses, (1.0,) * len(glosses), word)
+        return component
 
     def _is_particle(self, word: str) -> bool:
         """A single character whose main sense is grammatical: its first gloss is all function words."""
@@ -1284,6 +1296,9 @@ class Matcher:
         return [(best_value, key)] + [item for item in ranked if item[1] != key]
 
     def _surface(self, by_occurrence: dict[int, SpanScore]) -> str:
+        if len(by_occurrence) == 1:  # most renderings: a term seen once, or found in one sentence
+            span = next(iter(by_occurrence.values()))
+            return self._span_text(span.unit, span.first, span.last)
         counts: dict[str, int] = defaultdict(int)
         for span in by_occurrence.values():
             counts[self._span_text(span.unit, span.first, span.last)] += 1
@@ -1396,8 +1411,13 @@ def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
                 continue
             # The words claimed by a term whose Chinese lies outside this occurrence, found once for
             # all of the occurrence's spans.
-            clashing = {word for word, claimants in unit_claims.items()
-                        if any(occurrence.end <= z_start or z_end <= occurrence.start for z_start, z_end in claimants)}
+            start, end = occurrence.start, occurrence.end
+            clashing = set()
+            for word, claimants in unit_claims.items():  # a loop: any() over a generator cost a third of linking
+                for z_start, z_end in claimants:
+                    if end <= z_start or z_end <= start:
+                        clashing.add(word)
+                        break
             new_spans = []
             clashes = 0
             for span in spans:
