@@ -147,7 +147,7 @@ def pick(model: rerank.Reranker, row: dict) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--devset", type=Path, action="append", help="default: the three development lists")
+    parser.add_argument("--devset", type=Path, action="append", help="default: the four development lists")
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--modes", default="terms",
                         help="runs whose candidates train the model: terms (--terms alignment), extract "

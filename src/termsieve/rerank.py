@@ -7,8 +7,8 @@ much of the term's alignment mass lies inside it. A conditional logit model (a s
 term's candidates) weighs them against the hand score.
 
 The weights live in `reranker.json` beside this module. `benchmarks/train_reranker.py` fits them on
-the hand-built development lists (`benchmarks/dev/`, three lists of government work report terms,
-606 rows) and reports leave-one-report-out accuracy; the file records what it was trained on. The
+the hand-built development lists (`benchmarks/dev/`, four lists of government work report terms,
+876 rows) and reports leave-one-report-out accuracy; the file records what it was trained on. The
 model knows no words: its features are scores, shares and positions, so it carries no vocabulary
 of the reports it was fitted on.
 """
