@@ -178,16 +178,19 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
     for candidate in found:
         if candidate.termhood < options.weak_termhood:
             continue
-        weak = candidate.termhood < options.min_termhood
-        # A weak candidate earns a look only when its English is evidently compositional (tested where
-        # it is matched: _Term.passes_gate); a lone segmenter token, only when it is also long and rare
-        # in general language.
-        if weak and len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
-                                                   or candidate.signals["general_zipf"] >= 4.5):
-            continue
+        if candidate.termhood < options.min_termhood:
+            # A weak candidate earns a look only when its English is evidently compositional; a lone
+            # segmenter token, only when it is long and rare in general language.
+            if len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
+                                              or candidate.signals["general_zipf"] >= 4.5):
+                continue
+            occurrences = _spread([TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences],
+                                  MAX_OCCURRENCES_GATED)
+            rendered = sum(matcher.renders_most_parts(candidate.tokens, o) for o in occurrences)
+            if rendered * 2 < len(occurrences):
+                continue
         terms.append(_Term(candidate.simplified, candidate.tokens,
-                           tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood,
-                           gated=weak))
+                           tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood))
     # Candidate statistics and token lists are done with: free them before matching (and forking).
     del found, units
     results = _match(prepared, matcher, terms, progress, options.jobs)
@@ -259,17 +262,6 @@ class _Term:
     occurrences: tuple[tuple[int, int, int], ...]  # (unit, start, end)
     termhood: float
     given: str = ""
-    gated: bool = False  # a weak candidate: matched only if passes_gate
-
-    def passes_gate(self, matcher: Matcher) -> bool:
-        """Is the English of most of a weak candidate's occurrences evidently compositional?
-
-        Tested where the candidate is matched, so that it is spread over the matching processes
-        like the matching itself (about 0.2 s for one report, half of it for candidates that fail).
-        """
-        occurrences = _spread([TermOccurrence(*o) for o in self.occurrences], MAX_OCCURRENCES_GATED)
-        rendered = sum(matcher.renders_most_parts(self.components, o) for o in occurrences)
-        return rendered * 2 >= len(occurrences)
 
 
 def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progress: bool,
@@ -283,11 +275,6 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
     scored = _in_processes(state, everything, workers, progress) if workers > 1 else None
     if scored is None:
         scored = state.run(everything, progress)
-    if None in scored.values():  # weak candidates that failed the gate: as if never proposed
-        kept = [i for i in everything if scored[i] is not None]
-        terms, occurrences, all_units = ([items[i] for i in kept] for items in (terms, occurrences, all_units))
-        scored = {new: scored[old] for new, old in enumerate(kept)}
-        everything = list(range(len(terms)))
     spans = {i: scored[i][0] for i in range(len(terms))}
     first_choice = {i: scored[i][1] for i in range(len(terms))}
     order = sorted(
@@ -318,18 +305,12 @@ class _FirstPass:
     occurrences: Sequence[list[TermOccurrence]]
     all_units: Sequence[frozenset[int]]
 
-    def run(self, indices: Iterable[int], progress: bool = False, step: int = 1) -> dict[int, tuple | None]:
-        """Per term index: its spans per occurrence and first choice; None for a gated term that fails."""
+    def run(self, indices: Iterable[int], progress: bool = False, step: int = 1) -> dict[int, tuple]:
         indices = list(indices)
         bar = _progress_bar(len(indices) * step, progress, "Matching")
-        scored: dict[int, tuple | None] = {}
+        scored = {}
         for i in indices:
             term = self.terms[i]
-            if term.gated and not term.passes_gate(self.matcher):
-                scored[i] = None
-                if bar is not None:
-                    bar.update(step)
-                continue
             spans = [self.matcher.occurrence_spans(term.components, term.simplified, o)
                      for o in self.occurrences[i]]
             scored[i] = (spans, self.matcher.choose(self.occurrences[i], spans, self.all_units[i]))
@@ -364,18 +345,16 @@ def _run_forked_share(indices: list[int]) -> bytes:
     scored = _FORKED_STATE.run(indices)
     # Sent as marshalled tuples: several times faster to pack and unpack than pickled dataclasses.
     return marshal.dumps({
-        i: None if result is None else
-        ([[astuple_span(span) for span in spans] for spans in result[0]], astuple_match(result[1]))
-        for i, result in scored.items()
+        i: ([[astuple_span(span) for span in spans] for spans in spans_per_occurrence], astuple_match(match))
+        for i, (spans_per_occurrence, match) in scored.items()
     })
 
 
-def _from_forked_share(packed: bytes) -> dict[int, tuple | None]:
+def _from_forked_share(packed: bytes) -> dict[int, tuple]:
     import marshal
 
-    return {i: None if result is None else
-            ([[SpanScore(*span) for span in spans] for spans in result[0]], TermMatch.of(result[1]))
-            for i, result in marshal.loads(packed).items()}
+    return {i: ([[SpanScore(*span) for span in spans] for spans in spans_per_occurrence], TermMatch.of(match))
+            for i, (spans_per_occurrence, match) in marshal.loads(packed).items()}
 
 
 def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
