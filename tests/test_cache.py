@@ -66,3 +66,19 @@ def test_pruning_a_name_leaves_a_longer_name_that_starts_with_it_alone(tmp_path,
         cache.cached("demo", [other], lambda index=index: index)
     assert len(list((tmp_path / "cache").glob("demo-table-*.marshal"))) == 1
     assert cache.cached("demo-table", [source], lambda: "rebuilt") == "table"
+
+
+def test_entries_of_retired_names_are_removed_when_the_cache_is_written(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("TERMSIEVE_CACHE_DIR", str(directory))
+    directory.mkdir()
+    retired = [directory / f"{name}-0123abcd.marshal" for name in cache.RETIRED_NAMES]
+    for entry in retired:
+        entry.write_bytes(b"old")
+    kept = directory / "jieba-prefix-buckets-0123abcd.marshal"  # a current name that starts with a retired one
+    kept.write_bytes(b"current")
+    source = tmp_path / "source.txt"
+    source.write_text("x", encoding="utf-8")
+    assert cache.cached("demo", [source], lambda: "built") == "built"
+    assert not any(entry.exists() for entry in retired)
+    assert kept.exists()

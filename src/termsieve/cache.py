@@ -20,6 +20,11 @@ from . import __version__
 
 T = TypeVar("T")
 
+# Names older versions cached under and this one no longer reads: their entries are removed when the
+# cache is next written ("jieba-prefix": jieba's whole prefix dictionary, 9 MB, before it was split
+# into groups filled in per text).
+RETIRED_NAMES = ("jieba-prefix",)
+
 
 def cache_dir() -> Path:
     configured = os.environ.get("TERMSIEVE_CACHE_DIR")
@@ -51,6 +56,8 @@ def cached(name: str, sources: Sequence[str | os.PathLike], build: Callable[[], 
             marshal.dump(value, handle)
         os.replace(handle.name, path)
         _prune(path.parent, name, keep=path)
+        for retired in RETIRED_NAMES:
+            _prune(path.parent, retired, keep=path, most=0)
     except OSError:
         pass  # an unwritable cache only costs time
     return value
