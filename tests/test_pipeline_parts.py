@@ -101,6 +101,13 @@ def test_english_tokens_split_hyphenated_compounds_but_remember_them():
     assert not next(word for word in words if word.text == "and").is_content
 
 
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011"])
+def test_typographic_hyphens_join_compounds_like_the_ascii_one(hyphen):
+    words = tokenize(f"sub{hyphen}prime mortgage crisis")
+    assert [word.text for word in words] == ["sub", "prime", "mortgage", "crisis"]
+    assert words[1].joined_to_previous and not words[2].joined_to_previous
+
+
 def _units(chinese_lines):
     segmenter = get_segmenter("jieba")
     return [(line, segmenter.tokens(line)) for line in chinese_lines]

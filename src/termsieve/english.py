@@ -8,7 +8,9 @@ from functools import lru_cache
 
 # Hyphenated compounds are split into their parts ("high-end" -> high, end) so each part can match a
 # gloss; offsets keep the original text recoverable.
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\]]|-")
+# Word processors write U+2010 (hyphen) and U+2011 (non-breaking hyphen) for "-" in compounds.
+_HYPHENS = "-\u2010\u2011"
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\]]|[" + _HYPHENS + "]")
 # Punctuation a term's English rendering never spans: sentence and clause ends, brackets. Quotes may
 # sit inside one (“chain master” enterprises) and are left out of what is reported.
 HARD_BREAKS = frozenset(";:.!?()[]")
@@ -167,7 +169,7 @@ def tokenize(text: str) -> list[Word]:
     previous_hyphen_end = -1
     for match in _WORD.finditer(text):
         token = match.group()
-        if token == "-":
+        if token in _HYPHENS:
             if words and words[-1].end == match.start():
                 previous_hyphen_end = match.end()
             continue
