@@ -365,6 +365,9 @@ def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
 
     if not sys.platform.startswith("linux"):
         return 1  # workers inherit the matcher by fork, which only Linux offers safely
+    most = work // (per_job or MIN_OCCURRENCES_PER_JOB)
+    if most <= 1:
+        return 1  # too little work to split: spare the load readings below (up to 10 ms of waiting)
     if jobs <= 0:
         import threading
 
@@ -380,7 +383,7 @@ def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
         resident = _resident_mb()
         if resident:
             jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (1.2 * resident))))
-    return max(1, min(jobs, work // (per_job or MIN_OCCURRENCES_PER_JOB)))
+    return max(1, min(jobs, most))
 
 
 def _idle_cores() -> int:

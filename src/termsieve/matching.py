@@ -1302,8 +1302,6 @@ class Matcher:
         counts: dict[str, int] = defaultdict(int)
         for span in by_occurrence.values():
             counts[self._span_text(span.unit, span.first, span.last)] += 1
-        if len(counts) == 1:  # the usual case: one sentence, or the same words in each
-            return next(iter(counts))
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
 
     def _span_text(self, unit_index: int, first: int, last: int) -> str:
