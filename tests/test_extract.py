@@ -227,3 +227,29 @@ def test_no_rerank_keeps_the_hand_ranking_and_says_so(tmp_path, seed_terms):
     # The re-ranker changes scores (a mean with its probability) and, for some terms, the target.
     assert sum(hand[key][1] != pytest.approx(reranked[key][1], abs=1e-3) for key in shared) > len(shared) / 2
     assert any(hand[key][0] != reranked[key][0] for key in shared)
+
+
+def test_encoding_option_reads_a_gb18030_report_like_its_utf8_original(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    legacy = tmp_path / "report.txt"
+    legacy.write_bytes(text.encode("gb18030"))
+    original = tmp_path / "original" / "report.txt"
+    original.parent.mkdir()
+    original.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["extract", str(legacy), "-o", str(tmp_path / "refused.tsv"), "--quiet"])
+    assert refused.exit_code != 0 and "--encoding" in refused.output
+    assert not (tmp_path / "refused.tsv").exists()
+    outputs = []
+    for path, extra in ((legacy, ["--encoding", "gb18030"]), (original, [])):
+        output = tmp_path / f"{path.parent.name}.json"
+        result = runner.invoke(cli, ["extract", str(path), "-o", str(output), "--quiet", *extra])
+        assert result.exit_code == 0, result.output
+        outputs.append([(term["source"], term["target"]) for term in json.loads(output.read_text("utf-8"))["terms"]])
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 100
+
+
+def test_unknown_encoding_is_a_usage_error(tmp_path):
+    output = tmp_path / "out.tsv"
+    result = CliRunner().invoke(cli, ["extract", str(EXAMPLE), "-o", str(output), "--encoding", "klingon"])
+    assert result.exit_code == 2 and "unknown encoding 'klingon'" in result.output

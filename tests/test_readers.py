@@ -124,6 +124,35 @@ class TestInterleaved:
         assert error.path == str(path) and error.line == 3
         assert "not UTF-8" in error.message
 
+    @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "big5"])
+    def test_legacy_chinese_encoding_by_option(self, tmp_path, encoding):
+        path = write(tmp_path / "legacy.txt", "北京市政府工作報告。\nReport on the Work of the Government.\n",
+                     encoding=encoding)
+        assert "not UTF-8" in error_of([path]).message  # never guessed: GB18030 decodes nearly any bytes
+        (pair,) = read_corpus([path], options=ReadOptions(encoding=encoding)).pairs
+        assert (pair.source, pair.target) == ("北京市政府工作報告。", "Report on the Work of the Government.")
+
+    def test_byte_order_mark_wins_over_the_encoding_option(self, tmp_path):
+        path = tmp_path / "bom.txt"
+        path.write_bytes(codecs.BOM_UTF8 + "中文。\nEnglish.\n".encode())
+        (pair,) = read_corpus([path], options=ReadOptions(encoding="gb18030")).pairs
+        assert pair.source == "中文。"
+
+    def test_wrong_encoding_option_names_the_line(self, tmp_path):
+        path = write(tmp_path / "utf8.txt", "中文。\nEnglish.\n")
+        error = error_of([path], options=ReadOptions(encoding="big5"))
+        assert error.line == 1 and "not big5" in error.message and "--encoding" in error.message
+
+    def test_unknown_encoding_is_refused_before_reading(self, tmp_path):
+        path = write(tmp_path / "utf8.txt", "中文。\nEnglish.\n")
+        assert "unknown encoding 'klingon'" in error_of([path], options=ReadOptions(encoding="klingon")).message
+
+    def test_parallel_files_in_a_legacy_encoding_are_paired(self, tmp_path):
+        zh = write(tmp_path / "report.zh.txt", "第一句。\n第二句。\n", encoding="gb18030")
+        en = write(tmp_path / "report.en.txt", "First.\nSecond.\n", encoding="gb18030")
+        pairs = read_corpus([zh, en], options=ReadOptions(encoding="gb18030")).pairs
+        assert [(pair.source, pair.target) for pair in pairs] == [("第一句。", "First."), ("第二句。", "Second.")]
+
     def test_utf16_without_bom_is_refused(self, tmp_path):
         path = tmp_path / "nobom.txt"
         path.write_bytes("English.\n".encode("utf-16-le"))

@@ -101,6 +101,10 @@ class TestTsv:
             read_corpus([path])
         assert caught.value.line == 2 and caught.value.path == str(path)
 
+    def test_gb18030_by_option(self, tmp_path):
+        path = write(tmp_path / "legacy.tsv", "zh\ten\n高精尖产业\thigh-end industries\n", encoding="gb18030")
+        assert texts(path, encoding="gb18030") == [("高精尖产业", "high-end industries")]
+
     def test_empty_file(self, tmp_path):
         path = write(tmp_path / "t.tsv", "")
         with pytest.raises(InputError, match="empty file"):

@@ -78,11 +78,15 @@ class _Prepared:
 
 
 def read(paths: Sequence[str | Path], format: str | None = None, *, source_column: str | None = None,
-         target_column: str | None = None) -> Corpus:
-    """Read bilingual files into aligned pairs; the format comes from the extension unless given."""
+         target_column: str | None = None, encoding: str | None = None) -> Corpus:
+    """Read bilingual files into aligned pairs; the format comes from the extension unless given.
+
+    `encoding` (gb18030, big5...) is for plain text, TSV and CSV files saved in something other than
+    UTF-8; a byte-order mark still wins.
+    """
     from .readers import ReadOptions, read_corpus
 
-    options = ReadOptions(source_column=source_column, target_column=target_column)
+    options = ReadOptions(source_column=source_column, target_column=target_column, encoding=encoding)
     return read_corpus(list(paths), format=format, options=options)
 
 

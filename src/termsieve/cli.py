@@ -30,6 +30,17 @@ def cli() -> None:
 # --- extract ---
 
 
+def _encoding_option(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .readers._common import check_encoding
+
+    try:
+        return check_encoding(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
@@ -38,6 +49,9 @@ def cli() -> None:
               help="Input format when the extension does not tell (text, parallel, tsv, csv, xlsx, tmx...).")
 @click.option("--source-column", default=None, help="Header of the Chinese column in a TSV/CSV/XLSX input.")
 @click.option("--target-column", default=None, help="Header of the English column in a TSV/CSV/XLSX input.")
+@click.option("--encoding", default=None, metavar="NAME", callback=_encoding_option,
+              help="Encoding of text, TSV and CSV inputs without a byte-order mark, e.g. gb18030 or big5 "
+                   "(default UTF-8). TMX and XLSX files declare their own.")
 @click.option("--segmenter", type=click.Choice(["jieba", "pkuseg"]), default="jieba", show_default=True,
               help="Chinese word segmenter; pkuseg is more accurate and slower (an install extra).")
 @click.option("--terms", "terms_file", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -54,8 +68,8 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
               help="Processes for matching on large inputs; 0: one per idle core, at most 4. Same output either way.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def extract(inputs, output, input_format, source_column, target_column, segmenter, terms_file, glossary_files,
-            new_only, min_termhood, max_terms, rerank, jobs, quiet) -> None:
+def extract(inputs, output, input_format, source_column, target_column, encoding, segmenter, terms_file,
+            glossary_files, new_only, min_termhood, max_terms, rerank, jobs, quiet) -> None:
     """Extract term pairs from a bilingual corpus (or align given terms with --terms)."""
     from . import api
     from .runtime import paused_gc
@@ -72,7 +86,8 @@ def extract(inputs, output, input_format, source_column, target_column, segmente
     )
     # The review workbook alone is hundreds of thousands of objects; the command ends with the block.
     with paused_gc(freeze_after=True):
-        corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column)
+        corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column,
+                          encoding=encoding)
         if terms_file:
             extraction = api.align_terms(corpus, api.read_term_list(terms_file), options, progress=not quiet)
         else:

@@ -24,6 +24,9 @@ from ..registry import Registry
 class ReadOptions:
     source_column: str | None = None  # header of the Chinese column in TSV/CSV/XLSX
     target_column: str | None = None  # header of the English column
+    # Codec of plain text, TSV and CSV files without a byte-order mark (default UTF-8). XML (TMX,
+    # XLIFF) and XLSX declare their own; resource files (JSON, YAML, PO, Markdown) are UTF-8.
+    encoding: str | None = None
 
 
 READERS = Registry("input", option="--format (extract) or --input-format (check)")
@@ -82,6 +85,13 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
     parallel text. `checksums=False` leaves InputFile.sha256 empty (for callers that never report it).
     """
     options = options or ReadOptions()
+    if options.encoding is not None:
+        from ._common import check_encoding
+
+        try:
+            check_encoding(options.encoding)
+        except ValueError as error:
+            raise InputError(str(error)) from None
     paths = [Path(path) for path in paths]
     if not paths:
         raise InputError("no input files")
@@ -90,7 +100,7 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
         READERS.get(format)  # unknown name -> FormatError listing the known ones
     else:
         formats = [detect_format(path) for path in paths]
-        paths, formats = _parallel_text_pairs(paths, formats)
+        paths, formats = _parallel_text_pairs(paths, formats, options.encoding)
 
     pairs: list[SegmentPair] = []
     inputs: list[InputFile] = []
@@ -112,7 +122,8 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
     return Corpus(pairs=tuple(pairs), inputs=tuple(inputs))
 
 
-def _parallel_text_pairs(paths: list[Path], formats: list[str]) -> tuple[list[Path], list[str]]:
+def _parallel_text_pairs(paths: list[Path], formats: list[str], encoding: str | None = None
+                         ) -> tuple[list[Path], list[str]]:
     """Plain-text files in one language each, next to one in the other language, make parallel pairs.
 
     Each pair's second file moves right after its first so that they make one call of the reader;
@@ -123,7 +134,7 @@ def _parallel_text_pairs(paths: list[Path], formats: list[str]) -> tuple[list[Pa
         return paths, formats
     from .text import monolingual_language
 
-    languages = {index: monolingual_language(paths[index]) for index in text_indexes}
+    languages = {index: monolingual_language(paths[index], encoding) for index in text_indexes}
     partner: dict[int, int] = {}
     position = 0
     while position < len(text_indexes) - 1:

@@ -33,12 +33,18 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read: {error.strerror or error}", path=str(path)) from None
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an error at its line."""
+def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an error at its line.
+
+    `encoding` (a Python codec name such as gb18030 or big5) replaces UTF-8 for files without a
+    byte-order mark: a BOM says what the file is, whatever the caller assumed.
+    """
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8", data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding, body = "utf-16", data
+    elif encoding is not None:
+        body = data
     else:
         encoding, body = "utf-8", data
         if b"\x00" in body:
@@ -48,16 +54,34 @@ def decode(data: bytes, path: Path) -> str:
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as error:
-        if encoding == "utf-16":
-            raise InputError(f"not valid UTF-16 at byte {error.start}", path=str(path)) from None
+        if "\n".encode(encoding) != b"\n":  # lines cannot be counted in bytes (UTF-16, UTF-32)
+            raise InputError(f"not valid {encoding} at byte {error.start}", path=str(path)) from None
         before = body[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
+        advice = ("save the file as UTF-8, or give its encoding to termsieve extract with --encoding "
+                  "(gb18030, big5...)" if encoding == "utf-8" else "is --encoding right?")
         raise InputError(
-            f"not UTF-8: byte 0x{body[error.start]:02x} at column {column} (save the file as UTF-8)",
+            f"not {_ENCODING_NAMES.get(encoding, encoding)}: byte 0x{body[error.start]:02x} at column {column}; "
+            f"{advice}",
             path=str(path), line=line,
         ) from None
     return text.lstrip("\ufeff")
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8"}
+
+
+def check_encoding(name: str) -> str:
+    """The codec's canonical name (gbk, big5...); a ValueError for a name Python does not know or
+    a codec that does not decode bytes to text (base64, rot13)."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{name!r} is not a text encoding")
+    return info.name
 
 
 def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]]) -> list[SegmentPair]:
@@ -65,9 +89,9 @@ def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]])
     return [pair for path in paths for pair in read_file(path)]
 
 
-def read_text(path: Path) -> str:
-    """Decoded text of a file; an empty (or blank) file is an error."""
-    text = decode(read_bytes(path), path)
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """Decoded text of a file (see `decode`); an empty (or blank) file is an error."""
+    text = decode(read_bytes(path), path, encoding)
     if not text.strip():
         raise InputError("empty file", path=str(path), line=1)
     return text

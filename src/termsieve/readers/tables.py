@@ -65,7 +65,7 @@ def read_xlsx(paths: list[Path], options) -> list[SegmentPair]:
 
 
 def _read_delimited(path: Path, options, delimiter: str | None) -> list[SegmentPair]:
-    text = decode(read_bytes(path), path)
+    text = decode(read_bytes(path), path, getattr(options, "encoding", None))
     if not text.strip():
         raise InputError("empty file", path=str(path), line=1)
     if delimiter is None:

@@ -36,12 +36,12 @@ def read_interleaved(paths: list[Path], options: object = None) -> list[SegmentP
     """
     pairs: list[SegmentPair] = []
     for path in paths:
-        pairs.extend(_read_interleaved_file(path))
+        pairs.extend(_read_interleaved_file(path, getattr(options, "encoding", None)))
     return pairs
 
 
-def _read_interleaved_file(path: Path) -> list[SegmentPair]:
-    blocks = _blocks(split_lines(read_text(path)))
+def _read_interleaved_file(path: Path, encoding: str | None) -> list[SegmentPair]:
+    blocks = _blocks(split_lines(read_text(path, encoding)))
     if not blocks:
         raise InputError("no Chinese or English text", path=str(path), line=1)
     pairs: list[SegmentPair] = []
@@ -118,7 +118,7 @@ def read_parallel(paths: list[Path], options: object = None) -> list[SegmentPair
     if len(paths) != 2:
         raise InputError(f"parallel text needs exactly two files (one Chinese, one English), got {len(paths)}")
     first, second = paths
-    texts = {path: read_text(path) for path in paths}
+    texts = {path: read_text(path, getattr(options, "encoding", None)) for path in paths}
     languages = {path: _file_language(texts[path]) for path in paths}
     if languages[first] == languages[second]:
         name = "Chinese" if languages[first] is Language.ZH else "English"
@@ -146,10 +146,10 @@ def read_parallel(paths: list[Path], options: object = None) -> list[SegmentPair
     ]
 
 
-def monolingual_language(path: Path) -> Language | None:
+def monolingual_language(path: Path, encoding: str | None = None) -> Language | None:
     """The language of a file whose lines are (nearly) all in one language; None for interleaved text."""
     counts = {Language.ZH: 0, Language.EN: 0}
-    for line in split_lines(read_text(path)):
+    for line in split_lines(read_text(path, encoding)):
         language = language_of(line)
         if language is not None:
             counts[language] += 1
