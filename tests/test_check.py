@@ -289,6 +289,19 @@ def test_cli_exit_codes_and_output(tmp_path, monkeypatch):
     assert result.exit_code == 1
 
 
+def test_cli_reads_a_gb18030_file_with_encoding(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    text = "推进一带一路建设\nAdvance One Belt, One Road\n\n发展人工智能\nDevelop robots\n"
+    (tmp_path / "legacy.txt").write_bytes(text.encode("gb18030"))
+    refused = runner.invoke(cli, ["check", "legacy.txt", "--glossary", str(POLICY)])
+    assert refused.exit_code == 3 and "legacy.txt:1:" in refused.output and "--encoding" in refused.output
+    result = runner.invoke(cli, ["check", "legacy.txt", "--glossary", str(POLICY), "--encoding", "gb18030"])
+    assert result.exit_code == 1
+    assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [
+        ["legacy.txt:2:1:", "forbidden"], ["legacy.txt:5:1:", "missing"]]
+
+
 def test_cli_usage_and_input_errors(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()

@@ -60,6 +60,7 @@ _SHOWN_CHARS = 20
 class CheckOptions:
     ignore: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # overrides DEFAULT_SEVERITY
+    encoding: str | None = None  # codec of text, TSV and CSV inputs without a BOM (default UTF-8)
 
     def severity_of(self, code: str) -> Severity:
         return self.severity.get(code, DEFAULT_SEVERITY[code])
@@ -605,8 +606,8 @@ def _free_groups(paths: list[str], input_format: str | None) -> list[InputGroup]
     return [InputGroup(tuple(paths))]
 
 
-def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[str]]:
-    """All pairs of all groups, and the files they came from."""
+def read_groups(groups: Sequence[InputGroup], encoding: str | None = None) -> tuple[list[SegmentPair], list[str]]:
+    """All pairs of all groups, and the files they came from (`encoding`: see ReadOptions)."""
     from pathlib import Path
 
     from .errors import InputError
@@ -614,10 +615,11 @@ def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[s
 
     pairs: list[SegmentPair] = []
     files: list[str] = []
+    options = ReadOptions(encoding=encoding)
     for group in groups:
         try:
             if group.format is None or group.format in ("tsv", "csv", "xlsx", "tmx", "text"):
-                corpus = read_corpus(list(group.paths), format=group.format, checksums=False)
+                corpus = read_corpus(list(group.paths), format=group.format, options=options, checksums=False)
                 pairs.extend(corpus.pairs)
                 files.extend(item.path for item in corpus.inputs)
             else:
@@ -627,7 +629,7 @@ def read_groups(groups: Sequence[InputGroup]) -> tuple[list[SegmentPair], list[s
                     raise InputError(f"{group.format} files are read in pairs (Chinese and English); "
                                      f"got {len(group.paths)}", path=group.paths[-1])
                 for first in range(0, len(group.paths), count):
-                    pairs.extend(reader([Path(path) for path in group.paths[first: first + count]], ReadOptions()))
+                    pairs.extend(reader([Path(path) for path in group.paths[first: first + count]], options))
                 files.extend(group.paths)
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}",
@@ -647,7 +649,8 @@ def load_glossaries(paths: Sequence) -> Glossary:
 def run_check(paths: Sequence[str], glossary: Glossary, config, options: CheckOptions | None = None,
               input_format: str | None = None, *, skip: Sequence = (), skip_unpaired: bool = False) -> CheckResult:
     """Plan, read and check files; the library entry point behind `termsieve check`."""
-    pairs, files = read_groups(plan_inputs(paths, config, input_format, skip=skip, skip_unpaired=skip_unpaired))
+    pairs, files = read_groups(plan_inputs(paths, config, input_format, skip=skip, skip_unpaired=skip_unpaired),
+                               encoding=options.encoding if options else None)
     findings = check_pairs(pairs, glossary, options)
     return CheckResult(findings=tuple(findings), pair_count=len(pairs), files=tuple(files))
 

@@ -201,13 +201,16 @@ def export_command(glossary_path, output, output_format, include_rejected) -> No
               help="Lowest severity that makes the exit status 1 (default: error; warnings do not fail).")
 @click.option("--input-format", default=None,
               help="Input format when the extension does not tell (text, tmx, xliff, po, json, yaml, markdown...).")
+@click.option("--encoding", default=None, metavar="NAME", callback=_encoding_option,
+              help="Encoding of text, TSV and CSV inputs without a byte-order mark, e.g. gb18030 or big5 "
+                   "(default UTF-8).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default: termsieve.toml or pyproject.toml found upwards).")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--skip-unpaired", is_flag=True,
               help="Skip JSON/YAML/Markdown files that no configured pair names (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def check_command(files, glossary_files, output_format, ignored, severities, fail_on, input_format,
+def check_command(files, glossary_files, output_format, ignored, severities, fail_on, input_format, encoding,
                   config_path, no_config, skip_unpaired, quiet) -> None:
     """Check bilingual FILES against the glossary: missing, forbidden, inconsistent, untranslated.
 
@@ -241,7 +244,7 @@ def check_command(files, glossary_files, output_format, ignored, severities, fai
                               for path in config.root.glob(rule.source_glob()) if path.is_file()}))
         if not files:
             raise click.UsageError("no FILES given and no configured pairs name any file")
-    options = check.CheckOptions(ignore=frozenset(ignored) | config.ignore, severity=severity)
+    options = check.CheckOptions(ignore=frozenset(ignored) | config.ignore, severity=severity, encoding=encoding)
     result = check.run_check(files, check.load_glossaries(glossaries), config, options, input_format,
                              skip=glossaries, skip_unpaired=skip_unpaired)
     if output_format == "json":

@@ -61,7 +61,7 @@ def read_text_file(path: str | Path) -> str:
     """The decoded text of a plain text file (UTF-8, or UTF-16 with a BOM), with errors at file:line."""
     from ._common import read_text
 
-    return read_text(Path(path))
+    return read_text(Path(path), advice="save the file as UTF-8")
 
 
 def detect_format(path: str | Path) -> str:

@@ -33,7 +33,8 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read: {error.strerror or error}", path=str(path)) from None
 
 
-def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
+def decode(data: bytes, path: Path, encoding: str | None = None,
+           advice: str = "save the file as UTF-8, or name its encoding with --encoding (gb18030, big5...)") -> str:
     """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an error at its line.
 
     `encoding` (a Python codec name such as gb18030 or big5) replaces UTF-8 for files without a
@@ -59,8 +60,8 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
         before = body[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
-        advice = ("save the file as UTF-8, or give its encoding to termsieve extract with --encoding "
-                  "(gb18030, big5...)" if encoding == "utf-8" else "is --encoding right?")
+        if encoding != "utf-8":
+            advice = "is --encoding right?"
         raise InputError(
             f"not {_ENCODING_NAMES.get(encoding, encoding)}: byte 0x{body[error.start]:02x} at column {column}; "
             f"{advice}",
@@ -89,9 +90,9 @@ def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]])
     return [pair for path in paths for pair in read_file(path)]
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
+def read_text(path: Path, encoding: str | None = None, **advice: str) -> str:
     """Decoded text of a file (see `decode`); an empty (or blank) file is an error."""
-    text = decode(read_bytes(path), path, encoding)
+    text = decode(read_bytes(path), path, encoding, **advice)
     if not text.strip():
         raise InputError("empty file", path=str(path), line=1)
     return text
