@@ -296,6 +296,11 @@ def test_cli_reads_a_gb18030_file_with_encoding(tmp_path, monkeypatch):
     (tmp_path / "legacy.txt").write_bytes(text.encode("gb18030"))
     refused = runner.invoke(cli, ["check", "legacy.txt", "--glossary", str(POLICY)])
     assert refused.exit_code == 3 and "legacy.txt:1:" in refused.output and "--encoding" in refused.output
+    (tmp_path / "legacy.zh.json").write_bytes('{"a": "发展人工智能"}'.encode("gb18030"))
+    (tmp_path / "legacy.en.json").write_text('{"a": "Develop robots"}', encoding="utf-8")
+    resource = runner.invoke(cli, ["check", "legacy.zh.json", "legacy.en.json", "--glossary", str(POLICY)])
+    assert resource.exit_code == 3 and "save the file as UTF-8" in resource.output
+    assert "--encoding" not in resource.output  # resource files are UTF-8 whatever --encoding says
     result = runner.invoke(cli, ["check", "legacy.txt", "--glossary", str(POLICY), "--encoding", "gb18030"])
     assert result.exit_code == 1
     assert [line.split(" ")[:2] for line in result.stdout.splitlines()] == [

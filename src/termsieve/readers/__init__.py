@@ -59,9 +59,9 @@ _SNIFF_BYTES = 4096
 
 def read_text_file(path: str | Path) -> str:
     """The decoded text of a plain text file (UTF-8, or UTF-16 with a BOM), with errors at file:line."""
-    from ._common import read_text
+    from ._common import UTF8_ONLY, read_text
 
-    return read_text(Path(path), advice="save the file as UTF-8")
+    return read_text(Path(path), advice=UTF8_ONLY)
 
 
 def detect_format(path: str | Path) -> str:

@@ -33,6 +33,9 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read: {error.strerror or error}", path=str(path)) from None
 
 
+UTF8_ONLY = "save the file as UTF-8"  # the advice for files --encoding does not apply to
+
+
 def decode(data: bytes, path: Path, encoding: str | None = None,
            advice: str = "save the file as UTF-8, or name its encoding with --encoding (gb18030, big5...)") -> str:
     """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an error at its line.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Granularity, Location, SegmentPair
-from ._common import Language, cjk_count, join_lines, read_text, split_lines
+from ._common import UTF8_ONLY, Language, cjk_count, join_lines, read_text, split_lines
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -42,7 +42,7 @@ def read_markdown_pair(paths: list[Path], options: object = None) -> list[Segmen
         raise InputError(f"a document pair needs its Chinese and its English file; got {len(paths)} file(s)",
                          path=str(paths[0]) if paths else None)
     first, second = paths
-    texts = {path: read_text(path) for path in paths}
+    texts = {path: read_text(path, advice=UTF8_ONLY) for path in paths}
     zh_path, en_path = (second, first) if _cjk_share(texts[second]) > _cjk_share(texts[first]) else (first, second)
     zh_blocks = markdown_blocks(texts[zh_path], Language.ZH)
     en_blocks = markdown_blocks(texts[en_path], Language.EN)

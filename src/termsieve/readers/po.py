@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Location, SegmentPair
-from ._common import cjk_count, decode, read_bytes, split_lines
+from ._common import UTF8_ONLY, cjk_count, decode, read_bytes, split_lines
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _key(message: _Message) -> str:
 def _messages(path: Path) -> list[_Message]:
     import polib
 
-    text = decode(read_bytes(path), path)
+    text = decode(read_bytes(path), path, advice=UTF8_ONLY)
     try:
         # polib takes a string without a newline for a file name.
         catalog = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=0)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Location, SegmentPair
-from ._common import cjk_count, decode, read_bytes
+from ._common import UTF8_ONLY, cjk_count, decode, read_bytes
 
 _LOCALE_KEY = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _NUMBER_OR_LITERAL = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
@@ -81,7 +81,7 @@ def _chinese_first(first: Path, second: Path, entries: dict[Path, list[Entry]]) 
 
 
 def read_json_entries(path: Path) -> list[Entry]:
-    text = decode(read_bytes(path), path)
+    text = decode(read_bytes(path), path, advice=UTF8_ONLY)
     try:
         json.loads(text)  # exact errors (line, column) come from the standard decoder
     except json.JSONDecodeError as error:
@@ -157,7 +157,7 @@ def _skip(text: str, index: int) -> int:
 def read_yaml_entries(path: Path) -> list[Entry]:
     import yaml
 
-    text = decode(read_bytes(path), path)
+    text = decode(read_bytes(path), path, advice=UTF8_ONLY)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
