@@ -253,3 +253,19 @@ def test_unknown_encoding_is_a_usage_error(tmp_path):
     output = tmp_path / "out.tsv"
     result = CliRunner().invoke(cli, ["extract", str(EXAMPLE), "-o", str(output), "--encoding", "klingon"])
     assert result.exit_code == 2 and "unknown encoding 'klingon'" in result.output
+
+
+def test_term_list_falls_back_to_the_corpus_encoding_only_when_it_is_not_utf8(tmp_path):
+    legacy = tmp_path / "report.txt"
+    legacy.write_bytes(EXAMPLE.read_text(encoding="utf-8").encode("gb18030"))
+    runner = CliRunner()
+    for name, encoding in (("utf8.txt", "utf-8"), ("gb.txt", "gb18030")):
+        (tmp_path / name).write_bytes("# terms\n高精尖\n育新基地\n".encode(encoding))
+        output = tmp_path / f"{name}.json"
+        result = runner.invoke(cli, ["extract", str(legacy), "--encoding", "gb18030", "--terms", str(tmp_path / name),
+                                     "-o", str(output), "--quiet"])
+        assert result.exit_code == 0, result.output
+        assert [term["source"] for term in json.loads(output.read_text("utf-8"))["terms"]] == ["高精尖", "育新基地"]
+    refused = runner.invoke(cli, ["extract", str(EXAMPLE), "--terms", str(tmp_path / "gb.txt"),
+                                  "-o", str(tmp_path / "refused.json"), "--quiet"])
+    assert refused.exit_code == 3 and "gb.txt:2:" in refused.output and "--encoding" in refused.output

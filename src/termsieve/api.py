@@ -90,11 +90,21 @@ def read(paths: Sequence[str | Path], format: str | None = None, *, source_colum
     return read_corpus(list(paths), format=format, options=options)
 
 
-def read_term_list(path: str | Path) -> list[str]:
-    """Source terms, one per line; blank lines and `#` comments are ignored."""
+def read_term_list(path: str | Path, fallback_encoding: str | None = None) -> list[str]:
+    """Source terms, one per line; blank lines and `#` comments are ignored.
+
+    The list is UTF-8 (or has a BOM); `fallback_encoding` (the corpus's --encoding) is tried only
+    when it is not, since a UTF-8 list read as GB18030 would decode without error into nonsense,
+    while GB18030 or Big5 text is almost never valid UTF-8.
+    """
     from .readers import read_text_file
 
-    text = read_text_file(path)
+    try:
+        text = read_text_file(path)
+    except InputError:
+        if fallback_encoding is None:
+            raise
+        text = read_text_file(path, fallback_encoding)
     terms = []
     for line in text.splitlines():
         term = line.split("#", 1)[0].strip()

@@ -89,7 +89,7 @@ def extract(inputs, output, input_format, source_column, target_column, encoding
         corpus = api.read(inputs, format=input_format, source_column=source_column, target_column=target_column,
                           encoding=encoding)
         if terms_file:
-            extraction = api.align_terms(corpus, api.read_term_list(terms_file), options, progress=not quiet)
+            extraction = api.align_terms(corpus, api.read_term_list(terms_file, encoding), options, progress=not quiet)
         else:
             extraction = api.extract(corpus, options, progress=not quiet)
         write_extraction(extraction, output, glossary=glossary, new_only=new_only)

@@ -57,11 +57,12 @@ PATHS_PER_CALL.update({"json": 2, "yaml": 2, "po-pair": 2, "markdown": 2})
 _SNIFF_BYTES = 4096
 
 
-def read_text_file(path: str | Path) -> str:
-    """The decoded text of a plain text file (UTF-8, or UTF-16 with a BOM), with errors at file:line."""
-    from ._common import UTF8_ONLY, read_text
+def read_text_file(path: str | Path, encoding: str | None = None) -> str:
+    """The decoded text of a plain text file (UTF-8, or UTF-16 with a BOM, or `encoding`), with errors
+    at file:line."""
+    from ._common import read_text
 
-    return read_text(Path(path), advice=UTF8_ONLY)
+    return read_text(Path(path), encoding)
 
 
 def detect_format(path: str | Path) -> str:
