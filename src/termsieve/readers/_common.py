@@ -33,11 +33,11 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read: {error.strerror or error}", path=str(path)) from None
 
 
+UTF8_OR_ENCODING = "save the file as UTF-8, or name its encoding with --encoding (gb18030, big5...)"
 UTF8_ONLY = "save the file as UTF-8"  # the advice for files --encoding does not apply to
 
 
-def decode(data: bytes, path: Path, encoding: str | None = None,
-           advice: str = "save the file as UTF-8, or name its encoding with --encoding (gb18030, big5...)") -> str:
+def decode(data: bytes, path: Path, encoding: str | None = None, advice: str = UTF8_OR_ENCODING) -> str:
     """Text of a file: UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is an error at its line.
 
     `encoding` (a Python codec name such as gb18030 or big5) replaces UTF-8 for files without a
@@ -58,22 +58,19 @@ def decode(data: bytes, path: Path, encoding: str | None = None,
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as error:
+        name = encoding.upper() if encoding.lower().startswith("utf") else encoding
         if "\n".encode(encoding) != b"\n":  # lines cannot be counted in bytes (UTF-16, UTF-32)
-            raise InputError(f"not valid {encoding} at byte {error.start}", path=str(path)) from None
+            raise InputError(f"not valid {name} at byte {error.start}", path=str(path)) from None
         before = body[: error.start]
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         if encoding != "utf-8":
             advice = "is --encoding right?"
         raise InputError(
-            f"not {_ENCODING_NAMES.get(encoding, encoding)}: byte 0x{body[error.start]:02x} at column {column}; "
-            f"{advice}",
+            f"not {name}: byte 0x{body[error.start]:02x} at column {column}; {advice}",
             path=str(path), line=line,
         ) from None
     return text.lstrip("\ufeff")
-
-
-_ENCODING_NAMES = {"utf-8": "UTF-8"}
 
 
 def check_encoding(name: str) -> str:
@@ -93,9 +90,9 @@ def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]])
     return [pair for path in paths for pair in read_file(path)]
 
 
-def read_text(path: Path, encoding: str | None = None, **advice: str) -> str:
+def read_text(path: Path, encoding: str | None = None, advice: str = UTF8_OR_ENCODING) -> str:
     """Decoded text of a file (see `decode`); an empty (or blank) file is an error."""
-    text = decode(read_bytes(path), path, encoding, **advice)
+    text = decode(read_bytes(path), path, encoding, advice)
     if not text.strip():
         raise InputError("empty file", path=str(path), line=1)
     return text
