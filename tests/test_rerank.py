@@ -157,6 +157,22 @@ def test_claimed_elsewhere_is_the_share_of_a_spans_words_that_render_another_wor
     assert seen["emissions reduction targets"]["claimed_elsewhere"] == pytest.approx(1 / 3)
 
 
+def test_phrase_features_say_where_a_span_cuts_a_noun_phrase_or_runs_into_a_verb():
+    seen = _features_by_candidate(["城镇", "就业"], "Urban employment increased sharply.", 2)
+    whole, verb, head, modifier = (seen[text] for text in (
+        "urban employment", "urban employment increased", "employment", "urban"))
+    assert (whole["chunk_cut_left"], whole["chunk_cut_right"], whole["ends_on_noun"]) == (0.0, 0.0, 1.0)
+    assert whole["verb_phrase_share"] == 0.0 and whole["chunks"] == 1.0
+    assert verb["ends_on_noun"] == 0.0 and verb["verb_phrase_share"] == pytest.approx(1 / 3)
+    assert verb["chunks"] == 2.0
+    assert head["chunk_cut_left"] == 1.0  # "urban" is left out of its noun phrase
+    assert modifier["chunk_cut_right"] == 1.0  # ... "employment" here
+    seen = _features_by_candidate(["城镇", "就业"], "Employment in cities and towns rose, and rural incomes grew.", 2)
+    assert seen["towns rose"]["ends_on_finite_verb"] == 1.0
+    assert seen["towns rose"]["finite_verb_share"] == 0.5
+    assert seen["employment in cities and towns"]["finite_verb_share"] == 0.0
+
+
 @pytest.mark.parametrize("held_out", ["gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv"])
 def test_training_refuses_the_held_out_lists(held_out, monkeypatch):
     trainer = _trainer()

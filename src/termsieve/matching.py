@@ -42,6 +42,7 @@ from .english import (
     proper_name_variants,
     stem,
 )
+from .phrases import FINITE_VERB_TAGS, Phrases, phrases
 from .rerank import Reranker, blended_score, default_reranker
 
 TOP_SPANS_PER_OCCURRENCE = 8
@@ -356,6 +357,7 @@ class Matcher:
         self._aligned_cache: _BoundedMemo[tuple[int, int, int], dict[int, float]] = (
             _BoundedMemo(_ALIGNED_CACHE_ENTRIES))
         self._claims_cache: _BoundedMemo[int, dict[int, tuple[int, int]]] = _BoundedMemo(_HIT_CACHE_ENTRIES)
+        self._phrases_cache: _BoundedMemo[int, Phrases] = _BoundedMemo(_HIT_CACHE_ENTRIES)
         self._word_components: dict[str, _Component] = {}  # one per dictionary word of the corpus's terms
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
@@ -498,6 +500,13 @@ class Matcher:
                     position += length
                     break
         return parts
+
+    def _phrases(self, unit_index: int) -> Phrases:
+        held = self._phrases_cache.get(unit_index)
+        if held is None:
+            unit = self.units[unit_index]
+            held = self._phrases_cache.keep(unit_index, phrases(unit.target, unit.words))
+        return held
 
     def _claims(self, unit_index: int) -> dict[int, tuple[int, int]]:
         """English word -> (least end, greatest start) of the Chinese words of the unit whose glosses
@@ -1069,6 +1078,8 @@ class Matcher:
             aligned_share = aligned_outside = aligned_high = aligned_mean = aligned_before = aligned_after = 0.0
             cut_right = adjective_before = verb_before = comma = length = 0.0
             head_inside = head_known = opening_inside = opening_known = claimed_elsewhere = 0.0
+            chunk_cut_right = chunk_cut_left = finite_share = verb_phrase_share = 0.0
+            ends_on_finite = opens_on_verb = ends_on_noun = chunks = 0.0
             # Features are means over the spans: a sample of them tells as much for a frequent term.
             sample = list(spans.items())[:_FEATURE_SPANS] if len(spans) > _FEATURE_SPANS else spans.items()
             for index, span in sample:
@@ -1086,8 +1097,11 @@ class Matcher:
                         j for j, (least_end, greatest_start) in self._claims(span.unit).items()
                         if least_end <= occurrence.start or greatest_start >= occurrence.end)
                 inside = 0.0
-                content = high_count = elsewhere = 0
+                content = high_count = elsewhere = finite = in_verb_phrase = 0
+                first_content = last_content = -1
                 has_comma = False
+                structure = self._phrases(span.unit)
+                tags, chunk_ids = structure.tags, structure.chunk_ids
                 for j in range(first, last):
                     word = words[j]
                     if word.is_content:
@@ -1096,8 +1110,24 @@ class Matcher:
                         inside += value
                         high_count += value > 0.3
                         elsewhere += j in claimed
+                        finite += tags[j] in FINITE_VERB_TAGS
+                        in_verb_phrase += structure.chunk_kinds[j] == "VP"
+                        if first_content < 0:
+                            first_content = j
+                        last_content = j
                     elif word.text == ",":
                         has_comma = True
+                chunk_cut_right += structure.cuts_chunk_after(last)
+                chunk_cut_left += structure.cuts_chunk_before(first)
+                if content:
+                    finite_share += finite / content
+                    verb_phrase_share += in_verb_phrase / content
+                else:
+                    first_content, last_content = first, last - 1
+                ends_on_finite += tags[last_content] in FINITE_VERB_TAGS
+                opens_on_verb += tags[first_content] in FINITE_VERB_TAGS or tags[first_content] == "VBG"
+                ends_on_noun += tags[last_content].startswith("NN")
+                chunks += len({chunk_ids[j] for j in range(first, last) if chunk_ids[j] >= 0})
                 if total_mass:
                     aligned_share += inside / total_mass
                 if content:
@@ -1148,6 +1178,9 @@ class Matcher:
                 head_inside / head_known if head_known else 0.5,
                 opening_inside / opening_known if opening_known else 0.5,
                 claimed_elsewhere / sampled,
+                chunk_cut_right / sampled, chunk_cut_left / sampled, finite_share / sampled,
+                verb_phrase_share / sampled, ends_on_finite / sampled, opens_on_verb / sampled,
+                ends_on_noun / sampled, chunks / sampled,
             )
 
     def _cooccurring_rendering(self, occurrences: Sequence[TermOccurrence], term_units: frozenset[int]

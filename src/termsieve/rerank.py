@@ -49,6 +49,15 @@ FEATURES = (
     "opening_inside",  # ... of its first word
     "claimed_elsewhere",  # share of the span's content words that render (by the dictionary) a Chinese
                           # word of the sentence outside the term: another word's rendering, not this one's
+    # English phrase structure, from a part-of-speech tagger and chunker (termsieve.phrases):
+    "chunk_cut_right",  # 1 when the span stops inside a chunk (rural cooperative medical care | system)
+    "chunk_cut_left",  # 1 when it leaves out words of its first chunk other than determiners
+    "finite_verb_share",  # share of the span's content words tagged as finite verbs
+    "verb_phrase_share",  # share of them inside verb phrases
+    "ends_on_finite_verb",  # 1 when its last content word is a finite verb (rate | increased)
+    "opens_on_verb",  # 1 when its first content word is a finite verb or a gerund (making | adjustments)
+    "ends_on_noun",  # 1 when its last content word is a noun
+    "chunks",  # chunks the span touches
 )
 
 
