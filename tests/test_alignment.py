@@ -1,7 +1,10 @@
-"""The corpus's own word alignment (IBM Model 1 seeded by the dictionary) and its use in matching."""
+"""The corpus's own word alignment (IBM Model 1 seeded by the dictionary, then an HMM) and its use in matching."""
 
 from __future__ import annotations
 
+import numpy as np
+
+import termsieve.alignment as alignment_module
 from matching_support import (
     URBAN_EMPLOYMENT,
     FixedAlignment,
@@ -70,6 +73,124 @@ def test_chinese_words_are_the_character_spans_of_a_units_words_without_punctuat
 def _best_rendering(alignment):
     # The span scorer's own rules, without the re-ranker.
     return choose_urban_employment(alignment, rerank=False).best.target
+
+
+def _shapes_corpus():
+    """The corpus of `_corpus`, with units of one English word, one Chinese word, and both."""
+    pairs = [(["城镇", noun, verb], f"Urban {noun_en} {verb_en}.")
+             for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)]
+    pairs += [([noun, verb], f"{noun_en.capitalize()} {verb_en}.")
+              for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS[::-1] * 2)]
+    pairs += [(["就业"], "Employment."), (["城镇", "就业"], "Employment."), (["就业"], "Urban employment increased."),
+              (["人口", "减少", "城镇", "就业", "增加", "城镇"], "Population decreased, urban employment increased.")]
+    units = make_units(pairs)
+    return units, WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+
+
+def test_posteriors_give_each_english_word_a_distribution_over_the_chinese_words_and_null():
+    units, alignment = _shapes_corpus()
+    for index in range(len(units)):
+        posteriors = alignment._posteriors(index)
+        assert posteriors.shape == (len(alignment._content[index]), len(alignment.chinese_words(index)) + 1)
+        assert (posteriors >= 0).all()
+        assert np.allclose(posteriors.sum(axis=1), 1.0)
+
+
+def test_a_unit_of_one_english_or_one_chinese_word_aligns():
+    units, alignment = _shapes_corpus()
+    one_word = [index for index, unit in enumerate(units) if unit.target == "Employment."]
+    assert _posteriors(alignment, units, one_word[0], "就业")["employment"] >= 0.9
+    assert _posteriors(alignment, units, one_word[1], "就业")["employment"] >= 0.8
+    alone = next(index for index, unit in enumerate(units) if unit.target == "Urban employment increased.")
+    assert _posteriors(alignment, units, alone, "就业")["employment"] >= 0.9
+
+
+def _model1(alignment, index):
+    """Model 1's posteriors of a unit, straight from its translation table."""
+    chinese, english = alignment._ids[index]
+    place = np.searchsorted(alignment._pairs, np.array(chinese)[None, :] * len(alignment._english_ids)
+                            + np.array(english)[:, None])
+    values = alignment._translation[place]
+    return values / values.sum(axis=1, keepdims=True)
+
+
+def test_an_english_word_goes_to_the_copy_of_a_chinese_word_beside_its_neighbours():
+    # 城镇 is in the sentence twice; "urban" comes between the renderings of 减少 and 就业, as the
+    # first copy does. Model 1 has no idea of order: it splits "urban" between the copies.
+    units, alignment = _shapes_corpus()
+    index = len(units) - 1
+    urban = word_index(units[index].target, "urban")
+    spans = alignment.chinese_words(index)
+    near, far = (position for position, span in enumerate(spans) if units[index].simplified[slice(*span)] == "城镇")
+    assert alignment.aligned(index, *spans[near])[urban] >= 0.8
+    assert alignment.aligned(index, *spans[far]).get(urban, 0.0) < 0.15
+    row = alignment._content[index].index(urban)
+    assert _model1(alignment, index)[row, near + 1] == _model1(alignment, index)[row, far + 1]
+
+
+def _reference_hmm(emission, jumps, null):
+    """Forward-backward spelled out: states are the Chinese words, then one NULL state after each."""
+    rows, words = emission.shape[0], emission.shape[1] - 1
+    farthest = (len(jumps) - 1) // 2
+
+    def jump(source, target):
+        return jumps[max(-farthest, min(farthest, target - source)) + farthest]
+
+    transitions = np.zeros((2 * words, 2 * words))
+    for source in range(words):
+        total = sum(jump(source, target) for target in range(words))
+        for target in range(words):
+            transitions[source, target] = transitions[words + source, target] = (
+                (1 - null) * jump(source, target) / total)
+        transitions[source, words + source] = transitions[words + source, words + source] = null
+    emitted = [np.concatenate([emission[j, 1:], np.full(words, emission[j, 0])]) for j in range(rows)]
+    alpha = [np.concatenate([np.full(words, (1 - null) / words), np.full(words, null / words)]) * emitted[0]]
+    for j in range(1, rows):
+        alpha.append(alpha[-1] @ transitions * emitted[j])
+    beta = [np.ones(2 * words)]
+    for j in range(rows - 1, 0, -1):
+        beta.insert(0, transitions @ (emitted[j] * beta[0]))
+    gamma = np.array(alpha) * np.array(beta)
+    gamma /= gamma.sum(axis=1, keepdims=True)
+    return np.column_stack([gamma[:, words:].sum(axis=1), gamma[:, :words]])
+
+
+def test_batched_posteriors_are_those_of_a_plain_forward_backward_per_unit():
+    units, alignment = _shapes_corpus()
+    english_count = len(alignment._english_ids)
+    batch_sizes = []
+    for index in range(len(units)):
+        chinese, english = alignment._ids[index]
+        keys = np.array(chinese)[None, :] * english_count + np.array(english)[:, None]
+        place = np.searchsorted(alignment._pairs, keys)
+        assert (alignment._pairs[place] == keys).all()  # every unit trained the model
+        hmm = _reference_hmm(alignment._emission[place], alignment._jumps, alignment_module._HMM_NULL)
+        expected = (alignment_module._HMM_SHARE * hmm
+                    + (1 - alignment_module._HMM_SHARE) * _model1(alignment, index))
+        assert np.abs(alignment._posteriors(index) - expected).max() < 1e-12
+        batch_sizes.append(len(alignment._hmm_batch[index]))
+    assert max(batch_sizes) > 2  # units of different shapes were padded to one array
+
+
+def test_training_in_batches_learns_what_training_unit_by_unit_learns(monkeypatch):
+    units, batched = _shapes_corpus()
+    monkeypatch.setattr(alignment_module, "_BATCH_CELLS", 1)  # a batch per unit: no padding
+    monkeypatch.setattr(alignment_module, "_POSTERIOR_BATCH_UNITS", 1)
+    _, alone = _shapes_corpus()
+    assert max(map(len, alone._hmm_batch.values())) == 1 < max(map(len, batched._hmm_batch.values()))
+    assert np.abs(batched._emission - alone._emission).max() < 1e-12
+    assert np.abs(batched._jumps - alone._jumps).max() < 1e-12
+    assert alone._jumps.argmax() == alignment_module._MAX_JUMP + 1  # a jump to the next word is likeliest
+    for index in range(len(units)):
+        assert np.abs(batched._posteriors(index) - alone._posteriors(index)).max() < 1e-12
+
+
+def test_a_unit_too_long_for_the_hmm_keeps_model_1s_posteriors(monkeypatch):
+    monkeypatch.setattr(alignment_module, "_MAX_HMM_WORDS", 5)
+    units, alignment = _shapes_corpus()
+    index = len(units) - 1  # six Chinese words
+    assert index not in alignment._hmm_batch and 0 in alignment._hmm_batch
+    assert np.allclose(alignment._posteriors(index), _model1(alignment, index))
 
 
 def test_aligned_words_render_a_part_no_gloss_finds():
