@@ -122,10 +122,14 @@ def test_an_english_word_goes_to_the_copy_of_a_chinese_word_beside_its_neighbour
     urban = word_index(units[index].target, "urban")
     spans = alignment.chinese_words(index)
     near, far = (position for position, span in enumerate(spans) if units[index].simplified[slice(*span)] == "城镇")
-    assert alignment.aligned(index, *spans[near])[urban] >= 0.8
-    assert alignment.aligned(index, *spans[far]).get(urban, 0.0) < 0.15
     row = alignment._content[index].index(urban)
-    assert _model1(alignment, index)[row, near + 1] == _model1(alignment, index)[row, far + 1]
+    even_split = _model1(alignment, index)[row, near + 1]
+    assert even_split == _model1(alignment, index)[row, far + 1]
+    # The matcher reads the HMM mixed half and half with Model 1: the near copy gets most of "urban".
+    near_share = alignment.aligned(index, *spans[near])[urban]
+    far_share = alignment.aligned(index, *spans[far]).get(urban, 0.0)
+    assert near_share >= even_split + 0.2
+    assert near_share >= 2 * far_share
 
 
 def _reference_hmm(emission, jumps, null):
