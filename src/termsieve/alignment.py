@@ -50,7 +50,7 @@ _MIN_REPORTED = 0.05
 _LETTERS = re.compile(r"[A-Za-z]+")
 _NULL_WEIGHT = 0.2
 _MAX_TRAINING_ENTRIES = 3_000_000  # (English, Chinese) word pairs within sentences: ~220 MB to train
-_POSTERIOR_CACHE_ENTRIES = 4_000_000  # 32 MB of float64
+_POSTERIOR_CACHE_ENTRIES = 2_000_000  # 16 MB of float64 per process; a report needs about 1.3 million
 _MAX_UNIT_ENTRIES = 20_000  # English content words x Chinese words of a unit: 100 x 200 is a long sentence
 
 _HMM_ITERATIONS = 3

@@ -42,7 +42,7 @@ from .english import (
     proper_name_variants,
     stem,
 )
-from .phrases import FINITE_VERB_TAGS, Phrases, phrases
+from .phrases import FINITE_VERB_TAGS, Phrases, load_tagger, phrases
 from .rerank import Reranker, blended_score, default_reranker
 
 TOP_SPANS_PER_OCCURRENCE = 8
@@ -336,6 +336,8 @@ class Matcher:
         """
         self.units = units
         self._reranker = (reranker or default_reranker()) if rerank else None
+        if self._reranker is not None:
+            load_tagger()  # its phrase features need the tagger
         self._alignment = alignment
         self._lookup = lookup
         if verbs is None:

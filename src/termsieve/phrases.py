@@ -92,6 +92,11 @@ def phrases(text: str, words: Sequence[Word]) -> Phrases:
     return Phrases(tuple(tags), tuple(kinds), tuple(ids))
 
 
+def load_tagger() -> None:
+    """Load the tagger's lexicon now: before worker processes are forked, so that they share it."""
+    _parser().find_tags(["."], map=_keep_tag)
+
+
 def _keep_tag(token: str, tag: str) -> tuple[str, str]:
     return token, tag
 
