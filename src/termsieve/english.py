@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -187,6 +188,17 @@ def tokenize(text: str) -> list[Word]:
             )
         )
     return words
+
+
+def compound_heads(words: Sequence[Word]) -> tuple[int, ...]:
+    """Per word: the index of the first word of its hyphenated compound (its own, standing alone)."""
+    heads = []
+    head = 0
+    for index, word in enumerate(words):
+        if not word.joined_to_previous:
+            head = index
+        heads.append(head)
+    return tuple(heads)
 
 
 @lru_cache(maxsize=100_000)

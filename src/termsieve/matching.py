@@ -37,6 +37,7 @@ from .english import (
     HARD_BREAKS,
     QUOTES,
     Word,
+    compound_heads,
     gloss_stems,
     gloss_variants,
     proper_name_variants,
@@ -315,14 +316,8 @@ def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
         if word.is_content:
             positions[word.stem].append(index)
     first_word = next((index for index, word in enumerate(words) if word.text[0].isalnum()), 0)
-    heads = []
-    head = 0
-    for index, word in enumerate(words):
-        if not word.joined_to_previous:
-            head = index
-        heads.append(head)
     return Unit(simplified, target, tuple(words), " " + " ".join(parts) + " ",
-                {stem: tuple(indices) for stem, indices in positions.items()}, first_word, tuple(heads))
+                {stem: tuple(indices) for stem, indices in positions.items()}, first_word, compound_heads(words))
 
 
 class Matcher:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
-from .english import Word
+from .english import Word, compound_heads
 
 # Penn Treebank tags of finite verbs (and modals): what a term's English rendering rarely holds.
 FINITE_VERB_TAGS = frozenset(["VB", "VBD", "VBZ", "VBP", "MD"])
@@ -64,32 +64,25 @@ def phrases(text: str, words: Sequence[Word]) -> Phrases:
     A hyphenated compound (high-end, Qinghai-Tibet) is tagged as one token, and its parts share the
     tag: split, "based" of "Internet-based" would be read as a verb.
     """
-    groups: list[list[int]] = []
-    for index, word in enumerate(words):
-        if word.joined_to_previous and groups:
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    if not groups:
+    if not words:
         return Phrases((), (), ())
-    tokens = [text[words[group[0]].start:words[group[-1]].end].replace(" ", "_") for group in groups]
+    heads = compound_heads(words)
+    starts = [index for index, head in enumerate(heads) if head == index]
+    ends = [*starts[1:], len(words)]
+    tokens = [text[words[start].start:words[end - 1].end].replace(" ", "_") for start, end in zip(starts, ends)]
     parser = _parser()
     tagged = parser.find_chunks(parser.find_tags(tokens, map=_keep_tag))
-    tags = [""] * len(words)
-    kinds = [""] * len(words)
-    ids = [_OUTSIDE] * len(words)
+    by_head: dict[int, tuple[str, str, int]] = {}  # a compound's first word -> tag, chunk kind, chunk id
     chunk = _OUTSIDE
     previous_kind = ""
-    for group, (_, tag, label, *_) in zip(groups, tagged):
+    for start, (_, tag, label, *_) in zip(starts, tagged):
         kind = "" if label == "O" else label[2:]
         if kind and (label.startswith("B-") or kind != previous_kind):
             chunk += 1
         previous_kind = kind
-        for index in group:
-            tags[index] = tag
-            kinds[index] = kind
-            ids[index] = chunk if kind else _OUTSIDE
-    return Phrases(tuple(tags), tuple(kinds), tuple(ids))
+        by_head[start] = (tag, kind, chunk if kind else _OUTSIDE)
+    tags, kinds, ids = zip(*(by_head[head] for head in heads))
+    return Phrases(tags, kinds, ids)
 
 
 def load_tagger() -> None:
