@@ -269,14 +269,11 @@ class WordAlignment:
         """The posteriors of each unit of the batch, the HMM's and Model 1's mixed."""
         np = self._np
         layout = self._layout(batch)
-        keys = self._pair_keys(batch)
-        place = np.minimum(np.searchsorted(self._pairs, keys), len(self._pairs) - 1)
-        found = self._pairs[place] == keys
+        place, found = self._find_pairs(self._pair_keys(batch))
         hmm, _ = _forward_backward(layout.fill(np.where(found, self._emission[place], _UNSEEN_EMISSION)),
                                    layout, self._jumps, count_jumps=False)
-        model1 = layout.fill(np.where(found, self._translation[place], 0.0))
-        totals = model1.sum(axis=2, keepdims=True)
-        mixed = _HMM_SHARE * hmm + (1 - _HMM_SHARE) * (model1 / np.where(totals > 0, totals, 1.0))
+        model1 = _rows_normalised(layout.fill(np.where(found, self._translation[place], 0.0)))
+        mixed = _HMM_SHARE * hmm + (1 - _HMM_SHARE) * model1
         # Copies: a view would keep the whole padded array alive in the cache.
         return [mixed[:rows, unit, :words + 1].copy()
                 for unit, (rows, words) in enumerate(zip(layout.english.tolist(), layout.chinese.tolist()))]
@@ -290,15 +287,11 @@ class WordAlignment:
         if batch is None:  # too long for the HMM (see `_MAX_HMM_WORDS`), or no unit trained the models
             np = self._np
             chinese, english = self._ids[index]
-            wanted = (np.array(chinese, dtype=np.int64)[None, :] * max(1, len(self._english_ids))
-                      + np.array(english, dtype=np.int64)[:, None])
+            values = np.zeros((len(english), len(chinese)))
             if len(self._pairs):
-                place = np.minimum(np.searchsorted(self._pairs, wanted), len(self._pairs) - 1)
-                values = np.where(self._pairs[place] == wanted, self._translation[place], 0.0)
-            else:
-                values = np.zeros(wanted.shape)
-            totals = values.sum(axis=1, keepdims=True)
-            return self._keep(index, values / np.where(totals > 0, totals, 1.0))
+                place, found = self._find_pairs(self._pair_keys([index]))
+                values = np.where(found, self._translation[place], 0.0).reshape(values.shape)
+            return self._keep(index, _rows_normalised(values))
         # A batch costs little more than one of its units, and the matcher asks for most units.
         for unit, posteriors in zip(batch, self._mixed_posteriors(batch)):
             self._keep(unit, posteriors)
@@ -306,6 +299,12 @@ class WordAlignment:
                 cached = posteriors
         assert cached is not None
         return cached
+
+    def _find_pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each (Chinese, English) key is in `_pairs`, and whether it is there at all."""
+        np = self._np
+        place = np.minimum(np.searchsorted(self._pairs, keys), len(self._pairs) - 1)
+        return place, self._pairs[place] == keys
 
     def _keep(self, index: int, posteriors: np.ndarray) -> np.ndarray:
         self._cached_entries += posteriors.size
@@ -350,6 +349,14 @@ def _gloss_stems(word: str, lookup: Callable[[str], tuple[str, ...]]) -> frozens
         stem(token) for gloss in lookup(word) for token in _LETTERS.findall(gloss)
         if token.lower() not in FUNCTION_WORDS
     )
+
+
+def _rows_normalised(values: np.ndarray) -> np.ndarray:
+    """Each English word's row (the last axis) scaled to sum to one; a row of zeros stays zeros."""
+    import numpy as np
+
+    totals = values.sum(axis=-1, keepdims=True)
+    return values / np.where(totals > 0, totals, 1.0)
 
 
 def _entry_coordinates(rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
