@@ -178,6 +178,23 @@ def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
     assert parallel.terms == serial.terms
 
 
+def test_worker_shares_hold_stretches_of_the_corpus_of_about_equal_cost():
+    from termsieve.matching import TermOccurrence
+
+    def at(*units):
+        return [TermOccurrence(unit, 0, 2) for unit in units]
+
+    # Term i is first seen in sentence 9 - i; terms 0 and 3 occur often.
+    occurrences = [at(9, 10, 11, 12, 13), at(8), at(7), at(6, 7, 8, 9, 10), at(5), at(4), at(3), at(2)]
+    shares = api._shares_by_sentence(occurrences, list(range(8)), 2)
+    assert sorted(shares[0] + shares[1]) == list(range(8))
+    first_units = [[occurrences[i][0].unit for i in share] for share in shares]
+    assert max(first_units[0]) < min(first_units[1])  # each share is one stretch of sentences
+    costs = [sum(len(occurrences[i]) + 1 for i in share) for share in shares]
+    assert abs(costs[0] - costs[1]) <= 6  # the costliest single term
+    assert api._shares_by_sentence(occurrences, [2, 5], 3)[-1] == []  # fewer terms than workers
+
+
 def test_automatic_jobs_stay_in_one_process_while_other_threads_run():
     import threading
 

@@ -454,8 +454,7 @@ def _in_processes(state: _FirstPass | _Rechoice, indices: list[int], workers: in
     from concurrent.futures.process import BrokenProcessPool
 
     global _FORKED_STATE
-    # Interleaved shares: neighbouring candidates (similar length and frequency) cost about the same.
-    shares = [indices[worker::workers] for worker in range(workers)]
+    shares = _shares_by_sentence(state.occurrences, indices, workers)
     _FORKED_STATE = state
     try:
         with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -468,6 +467,32 @@ def _in_processes(state: _FirstPass | _Rechoice, indices: list[int], workers: in
         return None  # no processes to be had (limits, a killed worker): score everything here
     finally:
         _FORKED_STATE = None
+
+
+def _shares_by_sentence(occurrences: Sequence[list[TermOccurrence]], indices: list[int], workers: int
+                        ) -> list[list[int]]:
+    """`indices` split into `workers` shares of about equal cost, each share holding the terms first seen
+    in one stretch of the corpus.
+
+    Much of a term's cost is the first look at each of its sentences (tagging, gloss hits, claims),
+    which a process then keeps: terms of the same sentences in one process share it. On GR2016 this
+    took the first pass in two processes from 1.9-2.1 s to 1.5 s, against interleaved shares. A
+    term costs about one unit plus one per occurrence scored.
+    """
+    by_sentence = sorted(indices, key=lambda i: occurrences[i][0].unit if occurrences[i] else -1)
+    costs = [len(occurrences[i]) + 1 for i in by_sentence]
+    total = sum(costs)
+    shares: list[list[int]] = []
+    share: list[int] = []
+    spent = 0
+    for index, cost in zip(by_sentence, costs):
+        share.append(index)
+        spent += cost
+        if len(shares) < workers - 1 and spent * workers >= total * (len(shares) + 1):
+            shares.append(share)
+            share = []
+    shares.append(share)
+    return shares
 
 
 def _spread(items: list, limit: int) -> list:
