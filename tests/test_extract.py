@@ -162,20 +162,51 @@ def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
     corpus = api.read([EXAMPLE])
     serial = api.extract(corpus, api.ExtractOptions(jobs=1))
     used = []
-    original = api._in_processes
+    first_pass, choose_again = api._Processes.first_pass, api._Processes.choose_again
 
-    def spy(state, indices, workers, progress):
-        scored = original(state, indices, workers, progress)
-        used.append((type(state).__name__, workers, scored is not None and sorted(scored) == sorted(indices)))
+    def spy_first_pass(self, indices, progress):
+        scored = first_pass(self, indices, progress)
+        used.append(("first pass", len(self._processes), scored is not None and sorted(scored) == sorted(indices)))
         return scored
+
+    def spy_choose_again(self, rechoice, indices):
+        chosen = choose_again(self, rechoice, indices)
+        used.append(("second choice", len(self._processes), chosen is not None and sorted(chosen) == sorted(indices)))
+        return chosen
 
     monkeypatch.setattr(api, "MIN_OCCURRENCES_PER_JOB", 1)  # the example is small: force the split
     monkeypatch.setattr(api, "MIN_TERMS_PER_RECHOICE_JOB", 1)
-    monkeypatch.setattr(api, "_in_processes", spy)
+    monkeypatch.setattr(api._Processes, "first_pass", spy_first_pass)
+    monkeypatch.setattr(api._Processes, "choose_again", spy_choose_again)
     parallel = api.extract(corpus, api.ExtractOptions(jobs=2))
     # Both the first pass and the second choice of the terms linking changed ran in two processes.
-    assert used == [("_FirstPass", 2, True), ("_Rechoice", 2, True)]
+    assert used == [("first pass", 1, True), ("second choice", 1, True)]
     assert parallel.terms == serial.terms
+
+
+def test_a_worker_killed_between_the_passes_leaves_the_work_to_this_process(monkeypatch):
+    import os
+    import signal
+
+    if api._worker_count(2, 10**6) < 2:
+        pytest.skip("worker processes are forked, which this platform does not offer")
+    corpus = api.read([EXAMPLE])
+    serial = api.extract(corpus, api.ExtractOptions(jobs=1))
+    choose_again = api._Processes.choose_again
+    killed = []
+
+    def kill_then_choose_again(self, rechoice, indices):
+        for process in self._processes:
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+            killed.append(process.exitcode)
+        return choose_again(self, rechoice, indices)
+
+    monkeypatch.setattr(api, "MIN_OCCURRENCES_PER_JOB", 1)
+    monkeypatch.setattr(api, "MIN_TERMS_PER_RECHOICE_JOB", 1)
+    monkeypatch.setattr(api._Processes, "choose_again", kill_then_choose_again)
+    assert api.extract(corpus, api.ExtractOptions(jobs=2)).terms == serial.terms
+    assert killed == [-signal.SIGKILL]
 
 
 def test_worker_shares_hold_stretches_of_the_corpus_of_about_equal_cost():
