@@ -4,6 +4,7 @@
     python benchmarks/bench_extract.py --size-mb 0.2   # a smaller corpus
     python benchmarks/bench_extract.py path/to/file.tmx [more files...]
     python benchmarks/bench_extract.py --repeat 5 ...  # medians of five interleaved runs (noisy machines)
+    python benchmarks/bench_extract.py --jobs 2 ...    # extract in two processes whatever the load
 
 Each measurement runs in its own process (interpreter start, imports and dictionary loading
 included), and reports wall time and peak memory (max RSS). Printed: both figures, and the ratio
@@ -41,12 +42,13 @@ def _jieba_worker(chinese_file: str) -> dict:
     return {"seconds": finished - started, "load_seconds": loaded - started, "tokens": tokens}
 
 
-def _extract_worker(inputs: list[str], output: str) -> dict:
+def _extract_worker(jobs: str, inputs: list[str], output: str) -> dict:
     started = time.perf_counter()
     from termsieve.cli import cli
 
     try:
-        cli.main(["extract", *inputs, "-o", output, "--quiet"], prog_name="termsieve", standalone_mode=False)
+        cli.main(["extract", *inputs, "-o", output, "--quiet", "--jobs", jobs], prog_name="termsieve",
+                 standalone_mode=False)
     finally:
         finished = time.perf_counter()
     return {"seconds": finished - started}
@@ -115,12 +117,14 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=1.0, help="MB of Chinese when repeating the example")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each side this many times, interleaved, and report medians (default 1)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="extract's --jobs (default 0: its own choice, which leaves out cores others keep busy)")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
         kind, *rest = args.worker
-        result = _jieba_worker(rest[0]) if kind == "jieba" else _extract_worker(rest[:-1], rest[-1])
+        result = _jieba_worker(rest[0]) if kind == "jieba" else _extract_worker(rest[0], rest[1:-1], rest[-1])
         result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         # extract may fork workers for matching: the largest one's peak (pages shared with the
         # parent count in both, so the sum of the two overstates the total)
@@ -144,7 +148,7 @@ def main() -> None:
         jieba_runs, extract_runs = [], []
         for _ in range(max(1, args.repeat)):  # interleaved, so that a busy spell hits both sides alike
             jieba_runs.append(_run_worker("jieba", str(chinese)))
-            extract_runs.append(_run_worker("extract", *inputs, str(output)))
+            extract_runs.append(_run_worker("extract", str(args.jobs), *inputs, str(output)))
         jieba_result = _median_run(jieba_runs)
         extract_result = _median_run(extract_runs)
         terms = max(0, len(output.read_text(encoding="utf-8").splitlines()) - 1)
