@@ -209,6 +209,25 @@ def test_a_worker_killed_between_the_passes_leaves_the_work_to_this_process(monk
     assert killed == [-signal.SIGKILL]
 
 
+def test_a_failing_worker_is_reported_not_hidden(monkeypatch):
+    import os
+
+    if api._worker_count(2, 10**6) < 2:
+        pytest.skip("worker processes are forked, which this platform does not offer")
+    parent = os.getpid()
+    run_share = api._run_forked_share
+
+    def fail_in_worker(indices):
+        if os.getpid() != parent:
+            raise ValueError("broken in the worker")
+        return run_share(indices)
+
+    monkeypatch.setattr(api, "MIN_OCCURRENCES_PER_JOB", 1)
+    monkeypatch.setattr(api, "_run_forked_share", fail_in_worker)
+    with pytest.raises(RuntimeError, match="broken in the worker"):
+        api.extract(api.read([EXAMPLE]), api.ExtractOptions(jobs=2))
+
+
 def test_worker_shares_hold_stretches_of_the_corpus_of_about_equal_cost():
     from termsieve.matching import TermOccurrence
 
