@@ -38,6 +38,8 @@ MAX_JOBS = 4
 MEMORY_BUDGET_MB = 1024
 # Below this many occurrences to score, starting a worker process costs more than it saves.
 MIN_OCCURRENCES_PER_JOB = 1500
+# Peak memory of each matching process, as a multiple of this process's size before matching.
+_PEAK_PER_PROCESS = 1.35
 MIN_TERMS_PER_RECHOICE_JOB = 400  # choosing again costs about 0.3 ms a term; a fork and its results, 30 ms
 
 
@@ -401,10 +403,11 @@ def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
         # processes, 4.4 s in one).
         jobs = min(cores, MAX_JOBS, _idle_cores())
         # Each worker ends up with a private copy of much of what it touches; measured on the nine
-        # GR reports, two processes peak at about 2.4 times this process's size before matching.
+        # GR reports, two processes peak at about 2.6 times this process's size before matching
+        # (1,026-1,036 MB from 398 MB, eleventh session; 2.4 times before the tagger and the HMM).
         resident = _resident_mb()
         if resident:
-            jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (1.2 * resident))))
+            jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (_PEAK_PER_PROCESS * resident))))
     return max(1, min(jobs, most))
 
 
