@@ -313,9 +313,12 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
             rechosen = processes.choose_again(rechoice, changed)
         if rechosen is None:
             rechosen = rechoice.run(changed)
-    finally:
+    except BaseException:  # an error, or Ctrl-C: the workers' shares are not wanted any more
         if processes is not None:
-            processes.close()
+            processes.close(at_once=True)
+        raise
+    if processes is not None:
+        processes.close()
     return [_result(prepared, term, occurrences[i], rechosen[i][1] if i in rechosen else first_choice[i])
             for i, term in enumerate(terms)]
 
@@ -525,10 +528,13 @@ class _Processes:
             self.close()
             return None  # a worker was killed (out of memory...): the caller does the work here
 
-    def close(self) -> None:
+    def close(self, at_once: bool = False) -> None:
+        """End the workers: when they are done (their next read ends), or `at_once`."""
         for connection in self._connections:
-            connection.close()  # the worker's next read ends, and it exits
+            connection.close()
         for process in self._processes:
+            if at_once:
+                process.kill()
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
@@ -538,8 +544,10 @@ class _Processes:
 def _serve(connection, parent_ends: list) -> None:
     """A worker's loop: a share of the first pass or of the second choice per request, until closed."""
     import marshal
+    import signal
     import traceback
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it ends the workers
     for end in parent_ends:
         end.close()
     while True:
@@ -552,7 +560,10 @@ def _serve(connection, parent_ends: list) -> None:
             reply = ("done", packed)
         except Exception:  # reported to the parent, which raises it
             reply = ("error", traceback.format_exc())
-        connection.send_bytes(marshal.dumps(reply))
+        try:
+            connection.send_bytes(marshal.dumps(reply))
+        except OSError:
+            return  # the parent has stopped listening
 
 
 def _choose_again_forked(indices: list[int], linked: dict) -> bytes:
