@@ -40,7 +40,9 @@ MEMORY_BUDGET_MB = 1024
 MIN_OCCURRENCES_PER_JOB = 1500
 # Peak memory of each matching process, as a multiple of this process's size before matching.
 _PEAK_PER_PROCESS = 1.35
-MIN_TERMS_PER_RECHOICE_JOB = 400  # choosing again costs about 0.3 ms a term; a fork and its results, 30 ms
+# Choosing again costs about 0.3 ms a term; sending a share to a running worker and its results back,
+# a few ms.
+MIN_TERMS_PER_RECHOICE_JOB = 400
 
 
 @dataclass(frozen=True)
@@ -366,33 +368,47 @@ _FORKED_STATE: _FirstPass | None = None  # what forked workers inherit instead o
 
 
 def _run_forked_share(indices: list[int]) -> bytes:
+    assert _FORKED_STATE is not None
+    return _packed_results(_FORKED_STATE.run(indices))
+
+
+def _choose_again_forked(indices: list[int], linked: dict) -> bytes:
+    assert _FORKED_STATE is not None
+    spans = {i: _unpacked_spans(linked[i]) for i in indices}
+    rechoice = _Rechoice(_FORKED_STATE.matcher, _FORKED_STATE.occurrences, spans, _FORKED_STATE.all_units)
+    return _packed_results(rechoice.run(indices))
+
+
+# Spans and matches cross between processes as marshalled tuples: several times faster to pack and
+# unpack than pickled dataclasses.
+def _packed_spans(spans_per_occurrence: list[list[SpanScore]]) -> list[list[tuple]]:
+    return [[astuple_span(span) for span in spans] for spans in spans_per_occurrence]
+
+
+def _unpacked_spans(packed: list[list[tuple]]) -> list[list[SpanScore]]:
+    return [[SpanScore(*span) for span in spans] for spans in packed]
+
+
+def _packed_results(scored: dict[int, tuple]) -> bytes:
     import marshal
 
-    assert _FORKED_STATE is not None
-    scored = _FORKED_STATE.run(indices)
-    # Sent as marshalled tuples: several times faster to pack and unpack than pickled dataclasses.
-    return marshal.dumps({
-        i: ([[astuple_span(span) for span in spans] for spans in spans_per_occurrence], astuple_match(match))
-        for i, (spans_per_occurrence, match) in scored.items()
-    })
+    return marshal.dumps({i: (_packed_spans(spans), astuple_match(match)) for i, (spans, match) in scored.items()})
 
 
 def _from_forked_share(packed: bytes) -> dict[int, tuple]:
     import marshal
 
-    return {i: ([[SpanScore(*span) for span in spans] for spans in spans_per_occurrence], TermMatch.of(match))
-            for i, (spans_per_occurrence, match) in marshal.loads(packed).items()}
+    return {i: (_unpacked_spans(spans), TermMatch.of(match)) for i, (spans, match) in marshal.loads(packed).items()}
 
 
-def _worker_count(jobs: int, work: int, per_job: int | None = None) -> int:
-    """How many processes to split `work` over: occurrences to score (`per_job` defaults to
-    MIN_OCCURRENCES_PER_JOB), or terms to choose again."""
+def _worker_count(jobs: int, work: int) -> int:
+    """How many processes to split `work`, occurrences to score, over."""
     import os
     import sys
 
     if not sys.platform.startswith("linux"):
         return 1  # workers inherit the matcher by fork, which only Linux offers safely
-    most = work // (per_job or MIN_OCCURRENCES_PER_JOB)
+    most = work // MIN_OCCURRENCES_PER_JOB
     if most <= 1:
         return 1  # too little work to split: spare the load readings below (up to 10 ms of waiting)
     if jobs <= 0:
@@ -499,24 +515,26 @@ class _Processes:
             return None  # no processes to be had (process or memory limits): score everything here
         finally:
             _FORKED_STATE = None
-        return self._spread_over(shares, "first pass", {}, lambda share: self._state.run(share, progress,
-                                                                                          step=self._workers))
+        return self._spread_over(shares, "first pass", lambda share: self._state.run(share, progress,
+                                                                                      step=self._workers))
 
     def choose_again(self, rechoice: _Rechoice, indices: list[int]) -> dict[int, tuple] | None:
         """`rechoice.run(indices)`, each term in the process that scored it; None when a worker is gone."""
         shares: list[list[int]] = [[] for _ in range(len(self._connections) + 1)]
         for i in indices:
             shares[self._share_of.get(i, 0)].append(i)
-        linked = {i: [[astuple_span(span) for span in spans] for spans in rechoice.linked[i]]
-                  for share in shares[1:] for i in share}
-        return self._spread_over(shares, "second choice", linked, rechoice.run)
+        return self._spread_over(shares, "second choice", rechoice.run, rechoice.linked)
 
-    def _spread_over(self, shares: list[list[int]], kind: str, linked: dict, run_here) -> dict[int, tuple] | None:
+    def _spread_over(self, shares: list[list[int]], kind: str, run_here, linked: dict | None = None
+                     ) -> dict[int, tuple] | None:
+        """Each share but the first to a worker, the first run here; `linked`: the spans the second
+        choice starts from."""
         import marshal
 
         try:
             for connection, share in zip(self._connections, shares[1:]):
-                connection.send_bytes(marshal.dumps((kind, share, {i: linked[i] for i in share if i in linked})))
+                spans = {i: _packed_spans(linked[i]) for i in share} if linked is not None else {}
+                connection.send_bytes(marshal.dumps((kind, share, spans)))
             results = run_here(shares[0])  # this process takes a share too
             for connection in self._connections:
                 outcome, packed = marshal.loads(connection.recv_bytes())
@@ -564,15 +582,6 @@ def _serve(connection, parent_ends: list) -> None:
             connection.send_bytes(marshal.dumps(reply))
         except OSError:
             return  # the parent has stopped listening
-
-
-def _choose_again_forked(indices: list[int], linked: dict) -> bytes:
-    import marshal
-
-    assert _FORKED_STATE is not None
-    spans = {i: [[SpanScore(*span) for span in per_occurrence] for per_occurrence in linked[i]] for i in indices}
-    rechoice = _Rechoice(_FORKED_STATE.matcher, _FORKED_STATE.occurrences, spans, _FORKED_STATE.all_units)
-    return marshal.dumps({i: ([], astuple_match(match)) for i, (_, match) in rechoice.run(indices).items()})
 
 
 def _shares_by_sentence(occurrences: Sequence[list[TermOccurrence]], indices: list[int], workers: int
