@@ -499,10 +499,11 @@ class Matcher:
         return parts
 
     def _phrases(self, unit_index: int) -> Phrases:
-        held = self._phrases_cache.get(unit_index)
+        canonical = self._canonical_unit[unit_index]  # repeated sentence pairs are tagged once
+        held = self._phrases_cache.get(canonical)
         if held is None:
-            unit = self.units[unit_index]
-            held = self._phrases_cache.keep(unit_index, phrases(unit.target, unit.words))
+            unit = self.units[canonical]
+            held = self._phrases_cache.keep(canonical, phrases(unit.target, unit.words))
         return held
 
     def _claims(self, unit_index: int) -> dict[int, tuple[int, int]]:
