@@ -7,7 +7,7 @@ import pytest
 from termsieve import candidates, dictionary
 from termsieve.chinese import get_segmenter, to_simplified
 from termsieve.cjk import has_cjk
-from termsieve.english import gloss_variants, tokenize
+from termsieve.english import gloss_variants, proper_name_variants, tokenize
 from termsieve.matching import Matcher, TermOccurrence, make_unit
 
 
@@ -84,6 +84,21 @@ def test_gloss_variants_split_parts_and_keep_abbreviations():
     assert ("artifici", "intellig") in variants
     assert ("ai",) in variants
     assert ("beij",) in gloss_variants("Beijing, capital of the People's Republic of China")
+
+
+def test_proper_name_glosses_keep_the_name_with_and_without_its_lowercase_tail():
+    # "Qinghai-Tibet railway" names a railway; "Shanghai municipality" describes a city: both readings stand.
+    assert proper_name_variants("Qinghai-Tibet railway") == (("qinghai", "tibet", "railway"), ("qinghai", "tibet"))
+    assert ("shanghai",) in proper_name_variants("Shanghai municipality, central east China")
+    assert proper_name_variants("Yangtze River") == (("yangtz", "river"),)
+
+
+def test_a_proper_name_gloss_with_a_lowercase_tail_renders_the_whole_name():
+    sentence = "The Qinghai-Tibet Railway was opened to traffic a year ahead of time."
+    matcher = Matcher([make_unit("青藏铁路", sentence, tokenize(sentence))], dictionary.lookup)
+    occurrence = TermOccurrence(0, 0, 4)
+    match = matcher.choose([occurrence], [matcher.occurrence_spans(("青藏铁路",), "青藏铁路", occurrence)])
+    assert match.best.target == "Qinghai-Tibet Railway"
 
 
 def test_gloss_parts_of_one_shape_are_one_phrase():

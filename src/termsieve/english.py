@@ -243,9 +243,10 @@ def gloss_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
 def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
     """Stems of the names a proper-noun gloss opens with, part by part, and its abbreviations.
 
-    "Shanghai municipality, central east China" gives (shanghai,): only parts that open with
-    capitals count. "Yangtze River, or Chang Jiang" gives (yangtz, river); "Internet of things
-    (IoT)", a phrase, gives (internet, thing) and (iot,).
+    "Shanghai municipality, central east China" gives (shanghai, municip) and (shanghai,): only
+    parts that open with capitals count, with and without the lowercase words that follow the name.
+    "Yangtze River, or Chang Jiang" gives (yangtz, river); "Internet of things (IoT)", a phrase, gives
+    (internet, thing) and (iot,).
     """
     variants = []
     for part in gloss_parts(gloss):
@@ -258,6 +259,10 @@ def proper_name_variants(gloss: str) -> tuple[tuple[str, ...], ...]:
             name = gloss_stems(part)
         else:
             name = tuple(stem(token) for token in tokens[:length])
+            if name and length < len(tokens):
+                # The words after the name may be part of it (Qinghai-Tibet railway) as well as a
+                # description (Shanghai municipality): both readings stand.
+                variants.append(gloss_stems(part))
         if name:
             variants.append(name)
     return tuple(variants + _abbreviation_variants(gloss))
