@@ -8,7 +8,9 @@ renders a given stretch of the Chinese is what the matcher reads (`WordAlignment
 
 The dictionary seeds the model: a pair it links starts `_DICTIONARY_PRIOR` times as likely as any
 other, which keeps a small corpus (a short report) from learning chance company. Each English content
-word may also be aligned to nothing (a NULL word, at a discount), as translators add words.
+word may also be aligned to nothing (a NULL word, at a discount), as translators add words. Counts are
+smoothed (Moore 2004), so that a word seen in one sentence does not take that sentence's English
+from the words that render it elsewhere.
 Expectation-maximization runs over all co-occurring pairs at once, in numpy: about 0.1 s for a report
 of 700 sentence pairs.
 
@@ -45,6 +47,14 @@ if TYPE_CHECKING:
     from .matching import Unit
 
 _ITERATIONS = 5
+# Added to the expected count of every (Chinese word, English word) pair Model 1 re-estimates, as if each
+# Chinese word had also been seen with every English word of the corpus this often (Moore 2004). A word
+# seen in one sentence otherwise takes nearly all of it: 变革, once in a report, took "pressed ahead"
+# from 推进 there ("pressed ahead with the revolution in military affairs"). Development lists, leave one
+# report out, re-ranker refitted: 606 -> 615 of 876. Settings from 0.001 to 0.005 all gained 10-13 rows
+# in a second harness; 0.0003 gained 4, 0.01 gained 3, 0.05 lost 2. A report has about 2,000 English
+# words, so 0.002 adds about 4 to each Chinese word's count.
+_RARE_WORD_SMOOTHING = 0.002
 _DICTIONARY_PRIOR = 10.0
 _MIN_REPORTED = 0.05
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -186,12 +196,16 @@ class WordAlignment:
         # learns to claim a word that recurs with one Chinese word however faithfully (urban, with
         # 城镇), so it takes part in each sentence at a fixed discount.
         discount = np.where(pair_chinese == 0, _NULL_WEIGHT, 1.0)
+        is_word = pair_chinese != 0  # NULL is not smoothed: its discount already keeps it in check
         entry_weight = row_weight[rows]
         for _ in range(_ITERATIONS):
             values = (translation * discount)[pair_of_entry]
             posterior = values / np.bincount(rows, weights=values)[rows]
             counts = np.bincount(pair_of_entry, weights=posterior * entry_weight, minlength=len(pairs))
-            translation = counts / np.bincount(pair_chinese, weights=counts)[pair_chinese]
+            totals = np.bincount(pair_chinese, weights=counts)
+            totals[1:] += _RARE_WORD_SMOOTHING * english_count
+            counts[is_word] += _RARE_WORD_SMOOTHING
+            translation = counts / totals[pair_chinese]
         self._pairs = pairs
         self._translation = translation * discount
         return pair_of_entry, translation
