@@ -53,10 +53,10 @@ _ITERATIONS = 5
 # in 三是抑制投机性购房 ("Third, rein in speculative housing purchases", GR2010), 投机性 took 0.62 of
 # "rein" and 抑制 0.12; smoothed, 0.44 and 0.33, and "rein" no longer joins the term's rendering. It
 # does not always suffice: 变革, once in GR2008, still takes "pressed ahead" from 推进, which that
-# report renders "promote" far more often. Development lists, leave one
-# report out, re-ranker refitted: 606 -> 615 of 876. Settings from 0.001 to 0.005 all gained 10-13 rows
-# in a second harness; 0.0003 gained 4, 0.01 gained 3, 0.05 lost 2. A report has about 2,000 English
-# words, so 0.002 adds about 4 to each Chinese word's count.
+# report renders "promote" far more often. Development lists, leave one report out, re-ranker refitted:
+# 606 -> 615 of 876. Settings from 0.001 to 0.005 all gained 10-13 rows in a second harness; 0.0003
+# gained 4, 0.01 gained 3, 0.05 lost 2. A report has about 2,000 English words, so 0.002 adds about 4
+# to each Chinese word's count.
 _RARE_WORD_SMOOTHING = 0.002
 _DICTIONARY_PRIOR = 10.0
 _MIN_REPORTED = 0.05
