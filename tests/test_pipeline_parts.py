@@ -371,3 +371,15 @@ def test_prefixed_english_words_match_the_gloss_of_their_base():
     assert _similarity(stem("capacity"), stem("overcapacity")) >= 0.8
     assert _similarity(stem("sign"), stem("design")) == 0.0  # too short a base to trust
     assert _similarity(stem("form"), stem("reform")) == 0.0  # re- is too ambiguous a prefix
+
+
+def test_spans_with_the_same_words_share_one_key():
+    # Every span is kept until terms are linked: equal keys are one tuple, not one per span.
+    sentences = ["We will create more employment in urban areas.", "Urban employment rose."]
+    matcher = Matcher([make_unit("城镇就业", sentence, tokenize(sentence)) for sentence in sentences],
+                      dictionary.lookup)
+    spans = [matcher.occurrence_spans(("城镇", "就业"), "城镇就业", TermOccurrence(unit, 0, 4)) for unit in (0, 1)]
+    keys = {span.key: span.key for span in spans[0]}
+    shared = [span for span in spans[1] if span.key in keys]
+    assert shared
+    assert all(span.key is keys[span.key] for span in shared)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -374,7 +374,7 @@ def _run_forked_share(indices: list[int]) -> bytes:
 
 def _choose_again_forked(indices: list[int], linked: dict) -> bytes:
     assert _FORKED_STATE is not None
-    spans = {i: _unpacked_spans(linked[i]) for i in indices}
+    spans = {i: _unpacked_spans(linked[i], _FORKED_STATE.matcher.shared_key) for i in indices}
     rechoice = _Rechoice(_FORKED_STATE.matcher, _FORKED_STATE.occurrences, spans, _FORKED_STATE.all_units)
     return _packed_results(rechoice.run(indices))
 
@@ -385,8 +385,8 @@ def _packed_spans(spans_per_occurrence: list[list[SpanScore]]) -> list[list[tupl
     return [[astuple_span(span) for span in spans] for spans in spans_per_occurrence]
 
 
-def _unpacked_spans(packed: list[list[tuple]]) -> list[list[SpanScore]]:
-    return [[SpanScore(*span) for span in spans] for spans in packed]
+def _unpacked_spans(packed: list[list[tuple]], shared_key: Callable[[tuple], tuple]) -> list[list[SpanScore]]:
+    return [[SpanScore(shared_key(span[0]), *span[1:]) for span in spans] for spans in packed]
 
 
 def _packed_results(scored: dict[int, tuple]) -> bytes:
@@ -395,10 +395,11 @@ def _packed_results(scored: dict[int, tuple]) -> bytes:
     return marshal.dumps({i: (_packed_spans(spans), astuple_match(match)) for i, (spans, match) in scored.items()})
 
 
-def _from_forked_share(packed: bytes) -> dict[int, tuple]:
+def _from_forked_share(packed: bytes, shared_key: Callable[[tuple], tuple]) -> dict[int, tuple]:
     import marshal
 
-    return {i: (_unpacked_spans(spans), TermMatch.of(match)) for i, (spans, match) in marshal.loads(packed).items()}
+    return {i: (_unpacked_spans(spans, shared_key), TermMatch.of(match))
+            for i, (spans, match) in marshal.loads(packed).items()}
 
 
 def _worker_count(jobs: int, work: int) -> int:
@@ -540,7 +541,7 @@ class _Processes:
                 outcome, packed = marshal.loads(connection.recv_bytes())
                 if outcome == "error":
                     raise RuntimeError(f"a worker process failed:\n{packed}")
-                results.update(_from_forked_share(packed))
+                results.update(_from_forked_share(packed, self._state.matcher.shared_key))
             return results
         except (OSError, EOFError):
             self.close()

@@ -355,6 +355,7 @@ class Matcher:
             _BoundedMemo(_ALIGNED_CACHE_ENTRIES))
         self._claims_cache: _BoundedMemo[int, dict[int, tuple[int, int]]] = _BoundedMemo(_HIT_CACHE_ENTRIES)
         self._phrases_cache: _BoundedMemo[int, Phrases] = _BoundedMemo(_HIT_CACHE_ENTRIES)
+        self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._word_components: dict[str, _Component] = {}  # one per dictionary word of the corpus's terms
         self._units_with_char: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
@@ -892,9 +893,15 @@ class Matcher:
                     candidates.append((-min(1.0, value), last + 1 - first, first, last + 1, stems, len(stems)))
         candidates.sort(key=lambda item: (item[0], item[1]))
         return [
-            SpanScore(tuple(span_stems[:count]), occurrence.unit, first, end, -negative, explained_words)
+            SpanScore(self.shared_key(tuple(span_stems[:count])), occurrence.unit, first, end, -negative,
+                      explained_words)
             for negative, _, first, end, span_stems, count in candidates[:TOP_SPANS_PER_OCCURRENCE]
         ]
+
+    def shared_key(self, key: tuple[str, ...]) -> tuple[str, ...]:
+        """One tuple per distinct span key. Every term's spans are kept until terms are linked (417,000
+        on nine reports, for 122,000 distinct keys): sharing their keys saves about 25 MB there."""
+        return self._keys.setdefault(key, key)
 
     # --- across occurrences ---------------------------------------------------------------------
 
