@@ -354,3 +354,54 @@ def test_smoothing_keeps_a_word_seen_once_from_taking_its_whole_sentence(monkeyp
     rare, verb = pressed(0.01)
     assert rare <= 0.7 and verb >= 0.35
     assert rare_unsmoothed - rare >= 0.1
+
+
+def _glossed(*words):
+    return lambda word: ("gloss",) if word in words else ()
+
+
+def test_a_rare_word_the_dictionary_lacks_is_split_into_the_fewest_dictionary_words():
+    lookup = _glossed("一次", "一", "次", "能源", "消费")
+    split = alignment_module.split_rare_unknown_words([["一次能源", "消费"], ["能源"]], lookup)
+    assert split == [["一次", "能源", "消费"], ["能源"]]
+
+
+def test_known_frequent_and_unspellable_words_stay_whole(monkeypatch):
+    monkeypatch.setattr(alignment_module, "_SPLIT_AT_MOST", 2)
+    lookup = _glossed("城镇", "化", "城镇化", "能源", "一次")
+    sentences = [["城镇化"], ["一次能源"], ["一次能源"], ["一次能源"], ["魑魅"]]
+    # 城镇化 has a gloss; 一次能源 is seen three times, more than two; no dictionary word spells 魑魅.
+    assert alignment_module.split_rare_unknown_words(sentences, lookup) == sentences
+
+
+def test_of_splits_into_as_many_parts_the_one_with_the_commoner_parts_wins():
+    lookup = _glossed("甲乙", "丙", "甲", "乙丙")
+    sentences = [["甲乙丙"], ["乙丙"], ["乙丙"], ["甲乙"]]
+    assert alignment_module.split_rare_unknown_words(sentences, lookup)[0] == ["甲", "乙丙"]
+
+
+def _primary_energy_corpus():
+    """能源 renders "energy" in eight sentences; 一次能源, which the dictionary lacks, comes once."""
+    pairs = [([noun, "能源"], f"{noun_en.capitalize()} energy.") for noun, noun_en in _NOUNS]
+    pairs.append((["一次能源", "增加"], "Primary energy increased."))
+    pairs += [([noun, "增加"], f"{noun_en.capitalize()} increased.") for noun, noun_en in _NOUNS[:4]]
+    return pairs
+
+
+def test_a_rare_compound_is_aligned_as_its_dictionary_words(monkeypatch):
+    def energy_to_its_energy_part(split_at_most):
+        monkeypatch.setattr(alignment_module, "_SPLIT_AT_MOST", split_at_most)
+        pairs = _primary_energy_corpus()
+        units = make_units(pairs)
+        alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+        # The characters 能源 inside 一次能源 (the term 能源 asked about within the compound).
+        return alignment, _posteriors(alignment, units, 8, "能源").get("energy", 0.0)
+
+    assert not dictionary.lookup("一次能源") and dictionary.lookup("一次") and dictionary.lookup("能源")
+    whole, whole_share = energy_to_its_energy_part(0)
+    assert whole.chinese_words(8) == ((0, 4), (4, 6))
+    # Whole, the compound's characters share what it takes: half of it, at most, for 能源's.
+    assert whole_share <= 0.5
+    split, split_share = energy_to_its_energy_part(4)
+    assert split.chinese_words(8) == ((0, 2), (2, 4), (4, 6))
+    assert split_share >= 0.8
