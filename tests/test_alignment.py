@@ -405,3 +405,18 @@ def test_a_rare_compound_is_aligned_as_its_dictionary_words(monkeypatch):
     split, split_share = energy_to_its_energy_part(4)
     assert split.chinese_words(8) == ((0, 2), (2, 4), (4, 6))
     assert split_share >= 0.8
+
+
+def test_numbers_and_latin_tokens_render_themselves():
+    pairs = [([noun, "增加"], f"{noun_en.capitalize()} increased.") for noun, noun_en in _NOUNS]
+    pairs.append((["魑魅", "增加", "11.4%"], "Ghosts increased 11.4%."))
+    pairs.append((["魍魉", "增加", "5G"], "Goblins increased 5G."))
+    units = make_units(pairs)
+    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    assert alignment.chinese_words(8) == ((0, 2), (2, 4), (4, 9))
+    number = _posteriors(alignment, units, 8, "11.4%")
+    assert number["11"] >= 0.7 and number["4"] >= 0.7
+    assert _posteriors(alignment, units, 9, "5G")["5g"] >= 0.7
+    # The word seen once takes the English no other word renders, not the sentence's numbers.
+    rare = _posteriors(alignment, units, 8, "魑魅")
+    assert rare["ghosts"] >= 0.7 and rare.get("11", 0.0) < 0.2
