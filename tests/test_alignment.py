@@ -24,6 +24,12 @@ _NOUNS = [("就业", "employment"), ("人口", "population"), ("住房", "housin
 _VERBS = [("增加", "increased"), ("减少", "decreased"), ("提高", "improved"), ("下降", "fell")]
 
 
+def _aligned(pairs):
+    """The units of (Chinese words, English) pairs, and the word alignment learned over them."""
+    units = make_units(pairs)
+    return units, WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+
+
 def _posteriors(alignment, units, index, chinese):
     start = units[index].simplified.index(chinese)
     aligned = alignment.aligned(index, start, start + len(chinese))
@@ -36,8 +42,7 @@ def _corpus():
              for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS * 2)]
     pairs += [([noun, verb], f"{noun_en.capitalize()} {verb_en}.")
               for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS[::-1] * 2)]
-    units = make_units(pairs)
-    return units, WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    return _aligned(pairs)
 
 
 def test_alignment_learns_a_rendering_the_dictionary_lacks():
@@ -57,8 +62,7 @@ def test_dictionary_words_keep_their_renderings_against_a_frequent_neighbour():
 
 def test_alignment_of_units_without_words_is_empty():
     pairs = [(["城镇", "就业"], "..."), (["", ""], "Urban employment.")]
-    units = make_units(pairs)
-    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    _, alignment = _aligned(pairs)
     assert alignment.aligned(0, 0, 2) == {}
     assert alignment.aligned(1, 0, 2) == {}
     assert WordAlignment([], [], dictionary.lookup) is not None
@@ -66,8 +70,7 @@ def test_alignment_of_units_without_words_is_empty():
 
 def test_chinese_words_are_the_character_spans_of_a_units_words_without_punctuation():
     pairs = [(["减排", "，", "目标"], "Cut emissions, meet targets.")] * 2
-    units = make_units(pairs)
-    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    _, alignment = _aligned(pairs)
     assert alignment.chinese_words(0) == ((0, 2), (3, 5))
     assert alignment.chinese_words(1) == alignment.chinese_words(0)  # identical units are one
 
@@ -85,8 +88,7 @@ def _shapes_corpus():
               for (noun, noun_en), (verb, verb_en) in zip(_NOUNS, _VERBS[::-1] * 2)]
     pairs += [(["就业"], "Employment."), (["城镇", "就业"], "Employment."), (["就业"], "Urban employment increased."),
               (["人口", "减少", "城镇", "就业", "增加", "城镇"], "Population decreased, urban employment increased.")]
-    units = make_units(pairs)
-    return units, WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    return _aligned(pairs)
 
 
 def test_posteriors_give_each_english_word_a_distribution_over_the_chinese_words_and_null():
@@ -258,8 +260,7 @@ def test_a_paragraph_sized_unit_is_left_out():
     nouns = [noun for noun, _ in _NOUNS] * 30
     english = " ".join(noun_en for _, noun_en in _NOUNS * 30)
     pairs = [(["城镇", "就业"], "Urban employment."), (["城镇", *nouns], f"Urban {english}.")]
-    units = make_units(pairs)
-    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    _, alignment = _aligned(pairs)
     assert alignment.aligned(0, 0, 2)
     assert alignment.aligned(1, 0, 2) == {}
 
@@ -342,8 +343,7 @@ def test_smoothing_keeps_a_word_seen_once_from_taking_its_whole_sentence(monkeyp
     def pressed(smoothing):
         monkeypatch.setattr(alignment_module, "_RARE_WORD_SMOOTHING", smoothing)
         pairs = _pressed_ahead_corpus()
-        units = make_units(pairs)
-        alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+        units, alignment = _aligned(pairs)
         return (_posteriors(alignment, units, 8, "变革").get("pressed", 0.0),
                 _posteriors(alignment, units, 8, "推进").get("pressed", 0.0))
 
@@ -392,8 +392,7 @@ def test_a_rare_compound_is_aligned_as_its_dictionary_words(monkeypatch):
     def energy_to_its_energy_part(split_at_most):
         monkeypatch.setattr(alignment_module, "_SPLIT_AT_MOST", split_at_most)
         pairs = _primary_energy_corpus()
-        units = make_units(pairs)
-        alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+        units, alignment = _aligned(pairs)
         # The characters 能源 inside 一次能源 (the term 能源 asked about within the compound).
         return alignment, _posteriors(alignment, units, 8, "能源").get("energy", 0.0)
 
@@ -411,8 +410,7 @@ def test_numbers_and_latin_tokens_render_themselves():
     pairs = [([noun, "增加"], f"{noun_en.capitalize()} increased.") for noun, noun_en in _NOUNS]
     pairs.append((["魑魅", "增加", "11.4%"], "Ghosts increased 11.4%."))
     pairs.append((["魍魉", "增加", "5G"], "Goblins increased 5G."))
-    units = make_units(pairs)
-    alignment = WordAlignment(units, [words for words, _ in pairs], dictionary.lookup)
+    units, alignment = _aligned(pairs)
     assert alignment.chinese_words(8) == ((0, 2), (2, 4), (4, 9))
     number = _posteriors(alignment, units, 8, "11.4%")
     assert number["11"] >= 0.7 and number["4"] >= 0.7
