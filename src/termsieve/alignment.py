@@ -71,7 +71,7 @@ _LONGEST_PART = 6
 _DICTIONARY_PRIOR = 10.0
 _MIN_REPORTED = 0.05
 _LETTERS = re.compile(r"[A-Za-z]+")
-_ALPHANUMERIC = re.compile(r"[^\W_]+")  # digits and letters of any script
+_ALPHANUMERIC = re.compile(r"[^\W_]+")  # digits and letters of any script, ideographs included
 _NULL_WEIGHT = 0.2
 _MAX_TRAINING_ENTRIES = 3_000_000  # (English, Chinese) word pairs within sentences: ~220 MB to train
 _POSTERIOR_CACHE_ENTRIES = 2_000_000  # 16 MB of float64 per process; a report needs about 1.3 million
@@ -158,7 +158,7 @@ class WordAlignment:
             word_id = self._chinese_ids.get(word)
             if word_id is None:
                 word_id = self._chinese_ids[word] = (
-                    len(self._chinese_ids) + 1 if has_cjk(word) or _ALPHANUMERIC.search(word) else -1
+                    len(self._chinese_ids) + 1 if _ALPHANUMERIC.search(word) else -1
                 )
             if word_id > 0:
                 spans.append((position, position + len(word)))
@@ -382,7 +382,8 @@ def split_rare_unknown_words(chinese_words: Sequence[Sequence[str]], lookup: Cal
     parts_of: dict[str, tuple[str, ...]] = {}
 
     def parts(word: str) -> tuple[str, ...]:
-        # best[i]: (parts, -log count sum, the parts) of the best split of word[:i]
+        # best[i]: the best split of word[:i], as (number of parts, minus the sum of log(1 + count) of
+        # the parts, the parts): min() prefers fewer parts, then commoner ones.
         best: dict[int, tuple[int, float, tuple[str, ...]]] = {0: (0, 0.0, ())}
         for end in range(1, len(word) + 1):
             options = [
