@@ -1049,7 +1049,7 @@ class Matcher:
 
         With the learned re-ranker, a candidate's score is the mean of its hand score and the model's
         probability for it: on the development lists that mean separates right from wrong renderings
-        better than either (ROC AUC 0.83 against 0.80 and 0.80, leave one report out on four lists). The order is
+        better than either (ROC AUC 0.82 against 0.80 and 0.79, leave one report out on four lists). The order is
         the model's, so an alternative with a strong hand score may score above a candidate the model
         puts before it.
         """
