@@ -383,7 +383,7 @@ def split_rare_unknown_words(chinese_words: Sequence[Sequence[str]], english_ste
 
     A word says nothing when it is seen at most `_SPLIT_AT_MOST` times in all units and the dictionary
     either lacks it or glosses it with no word of the English of any unit that holds it (基调,
-    "keynote", where the translators wrote "general principle"). `english_stems(i)` is the set of
+    "keynote", where the translators wrote "guideline"). `english_stems(i)` is the set of
     stems of unit i's English words. Among splits into as many parts, the one whose parts the corpus
     holds most often wins.
     """
