@@ -391,9 +391,11 @@ def split_rare_unknown_words(chinese_words: Sequence[Sequence[str]], english_ste
     rare = {word for word, count in counts.items() if count <= _SPLIT_AT_MOST and len(word) > 1 and has_cjk(word)}
     english_with: dict[str, set[str]] = {}  # a rare glossed word -> the English stems of its units
     for index, words in enumerate(chinese_words):
-        for word in words:
-            if word in rare and lookup(word):
-                english_with.setdefault(word, set()).update(english_stems(index))
+        glossed = [word for word in words if word in rare and lookup(word)]
+        if glossed:
+            stems = english_stems(index)  # built once per unit, however many such words it holds
+            for word in glossed:
+                english_with.setdefault(word, set()).update(stems)
     opaque = {word for word in rare
               if word not in english_with or _gloss_stems(word, lookup).isdisjoint(english_with[word])}
     parts_of: dict[str, tuple[str, ...]] = {}
