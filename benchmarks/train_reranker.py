@@ -33,7 +33,7 @@ from termsieve.matching import Matcher, hand_order
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-DEVELOPMENT_LISTS = ("gr-terms.tsv", "gr-heldout.tsv", "gr-heldout2.tsv", "gr-heldout3.tsv")
+DEVELOPMENT_LISTS = ("gr-terms.tsv", "gr-heldout.tsv", "gr-heldout2.tsv", "gr-heldout3.tsv", "gr-dev7.tsv")
 DEFAULT_DEVSETS = [REPO / "benchmarks" / "dev" / name for name in DEVELOPMENT_LISTS]
 HELD_OUT = ("gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv")  # they measure; they never train
 OUTPUT = REPO / "src" / "termsieve" / "reranker.json"
