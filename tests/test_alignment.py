@@ -208,7 +208,7 @@ def test_aligned_words_render_a_part_no_gloss_finds():
 
 
 def test_a_moderately_sure_alignment_renders_a_part_no_gloss_finds():
-    # Smoothing and the HMM spread posteriors: a word aligned at about 0.6 is usually the rendering.
+    # Smoothing and the HMM spread posteriors: a link of 0.6 or more stands in for a missing gloss.
     aligned = {word_index(URBAN_EMPLOYMENT, "urban"): 0.65, word_index(URBAN_EMPLOYMENT, "areas"): 0.62}
     assert _best_rendering(FixedAlignment(aligned)) == "employment in urban areas"
 
