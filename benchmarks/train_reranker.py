@@ -13,7 +13,8 @@ whether each candidate matches the gold (termsieve.evaluate's rules). A conditio
     python benchmarks/train_reranker.py [--corpus DIR] [--devset TSV ...] [--l2 1.0] [--write]
 
 Needs ../shared/corpus (not in the repository: no licence is stated for it). The held-out lists
-(gr-heldout4.tsv, gr-heldout5.tsv, gr-heldout6.tsv and the reserve gr-heldout8.tsv) are refused; see benchmarks/dev/README.md.
+(gr-heldout4.tsv, gr-heldout5.tsv, gr-heldout6.tsv and the reserve gr-heldout8.tsv) are refused; see
+benchmarks/dev/README.md.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 DEVELOPMENT_LISTS = ("gr-terms.tsv", "gr-heldout.tsv", "gr-heldout2.tsv", "gr-heldout3.tsv", "gr-dev7.tsv")
 DEFAULT_DEVSETS = [REPO / "benchmarks" / "dev" / name for name in DEVELOPMENT_LISTS]
-HELD_OUT = ("gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv", "gr-heldout8.tsv")  # they measure; they never train
+# They measure; they never train.
+HELD_OUT = ("gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv", "gr-heldout8.tsv")
 OUTPUT = REPO / "src" / "termsieve" / "reranker.json"
 
 
