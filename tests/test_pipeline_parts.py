@@ -285,6 +285,20 @@ def test_a_word_explained_elsewhere_in_the_sentence_is_not_filled_inside_the_spa
     assert match.best.target == "reform of the cultural administrative system"
 
 
+def test_a_gloss_hit_in_another_clause_leaves_the_word_before_the_span_free_to_render_a_part():
+    # 双引擎 is not in the dictionary: 双 ("pair") + 引擎 ("engine"). "paired" matches 双, but past
+    # the colon, where no span over "engines" reaches: "twin" may render 双. In the same clause,
+    # "paired" counts as 双's rendering and "twin" is left out.
+    def best_by_hand(english):
+        units = [make_unit("发展双引擎", english, tokenize(english))]
+        return _best(Matcher(units, dictionary.lookup, rerank=False), units, "双引擎", ("双引擎",))
+
+    assert best_by_hand("We will develop twin engines to drive development: innovation, paired with "
+                        "more public goods.").best.target == "twin engines"
+    assert best_by_hand("We will develop twin engines to drive development, with innovation paired with "
+                        "more public goods.").best.target == "engines"
+
+
 def test_an_english_word_renders_only_the_part_of_the_term_it_renders_best():
     # "collective" is 集体's; through 林's character gloss "a collection" it would also cover 林, so
     # that "forest" added nothing and the whole rendering scored below a part of it.

@@ -225,6 +225,7 @@ class _SpanWords:
     per span start (a word is visited by every span that runs over it)."""
 
     kind: tuple[int, ...]  # _BREAK (a hard break), _QUOTE, _FUNCTION (other non-content), _CONTENT
+    clause: tuple[int, ...]  # hard breaks before the word: no span reaches across one
     stem: tuple[str | None, ...]  # the stem of an alphanumeric word, else None
     function_cost: tuple[int, ...]  # what a _FUNCTION word adds to function_inside (a comma: 2)
     opens_clause: tuple[bool, ...]  # a function word that opens a clause (and, will, a comma)
@@ -244,8 +245,14 @@ def _span_words(words: Sequence[Word]) -> _SpanWords:
             kinds.append(_QUOTE)
         else:
             kinds.append(_CONTENT if word.is_content else _FUNCTION)
+    clauses = []
+    clause = 0
+    for kind in kinds:
+        clause += kind == _BREAK
+        clauses.append(clause)
     return _SpanWords(
         kind=tuple(kinds),
+        clause=tuple(clauses),
         stem=tuple(word.stem if word.text[0].isalnum() else None for word in words),
         function_cost=tuple(1 if word.text[0].isalnum() else 2 if word.text == "," else 0 for word in words),
         opens_clause=tuple(word.text.lower() in CLAUSE_WORDS for word in words),
@@ -609,8 +616,7 @@ class Matcher:
 
     def _add_aligned_hits(self, profile: Sequence[_Component], term: str, occurrence: TermOccurrence,
                           hits_at: dict[int, list[tuple[int, int, int, float]]], explained: dict[int, float],
-                          gloss_sizes: list[list[int]], hit_components: set[int], found_components: set[int]
-                          ) -> dict[int, float]:
+                          gloss_sizes: list[list[int]], found_components: set[int]) -> dict[int, float]:
         """Let the corpus's word alignment render the parts of the term no gloss found in this sentence.
 
         An English word the alignment gives to the term and no gloss explains (城镇, "cities and towns":
@@ -647,8 +653,6 @@ class Matcher:
             gloss_sizes[c].append(len(words))
             for s, (j, value) in enumerate(words):
                 hits_at[j].append((c, g, s, value))
-                hit_components.add(c)
-                found_components.add(c)  # every value here is at least _MIN_ALIGNED
                 explained[j] = max(explained.get(j, 0.0), value)
         return {}
 
@@ -675,15 +679,13 @@ class Matcher:
         total_weight = float(sum(component.chars for component in profile)) or 1.0
         hits_at: dict[int, list[tuple[int, int, int, float]]] = defaultdict(list)
         explained: dict[int, float] = {}
-        hit_components: set[int] = set()  # parts with any hit in the sentence
-        found_components: set[int] = set()  # ... with a hit good enough to count as their rendering
+        found_components: set[int] = set()  # parts with a hit good enough to count as their rendering
         for c, component in enumerate(profile):
             for j, g, s, value in self._component_hits(occurrence.unit, component):
                 hits_at[j].append((c, g, s, value))
         for j, hits in hits_at.items():
             _keep_best_parts(hits)
             for c, _, _, value in hits:
-                hit_components.add(c)
                 if value >= 0.5:
                     found_components.add(c)
                 if value > explained.get(j, 0.0):
@@ -692,7 +694,7 @@ class Matcher:
         attached: dict[int, float] = {}
         if self._alignment is not None:
             attached = self._add_aligned_hits(profile, term, occurrence, hits_at, explained, gloss_sizes,
-                                   hit_components, found_components)
+                                              found_components)
         whole = self._whole_glosses(term)
         whole_stems = frozenset().union(*whole) if whole else frozenset()
         anchors = {j for j, value in explained.items() if value >= 0.5} | attached.keys()
@@ -710,20 +712,37 @@ class Matcher:
         max_words = min(14, 3 + 2 * len(term))
         candidates: list[tuple] = []
         starts = set()
-        # Parts of the term the dictionary explains nothing of here may be rendered by the English
-        # word just before an explained one, since English puts modifiers first (海洋经济: marine |
-        # economy; 自由贸易试验区: Pilot | Free Trade Zone): spans may also start there, never across
-        # a function word.
-        lead = min(_MAX_LEADING_FILL, sum(1 for c in range(len(profile)) if c not in hit_components))
+        facts = self._span_words_cache.get(occurrence.unit)
+        if facts is None:
+            facts = self._span_words_cache.keep(occurrence.unit, _span_words(words))
+        # No span reaches across a hard break, so a part's gloss hits count only in their own clause:
+        # in "develop twin engines to drive development: ..., paired with ...", 双 ("pair") has a hit,
+        # but not one a span over "engines" could hold.
+        clause_of = facts.clause
+        hit_in_clause: set[tuple[int, int]] = set()  # (part, clause) with a gloss hit of the part
+        found_in_clause: set[tuple[int, int]] = set()  # ... with one good enough to be its rendering
+        for j, hits in hits_at.items():
+            clause = clause_of[j]
+            for hit in hits:
+                hit_in_clause.add((hit[0], clause))
+                if hit[3] >= 0.5:
+                    found_in_clause.add((hit[0], clause))
+        # Parts of the term the dictionary explains nothing of in the clause may be rendered by the
+        # English word just before an explained one, since English puts modifiers first (海洋经济:
+        # marine | economy; 自由贸易试验区: Pilot | Free Trade Zone; 双引擎: twin | engines): spans may
+        # also start there, never across a function word.
         # A verb there is the translators' own (develop | low-income housing projects), unless the
         # term opens with one too (补短板: strengthen | points of weakness).
-        verb_may_lead = not lead or not profile or any(
+        verb_may_lead = not profile or any(
             gloss.startswith("to ") for gloss in self._lookup(profile[0].text))
         for anchor in anchors:
             first = anchor
             while first > 0 and words[first].joined_to_previous:
                 first -= 1  # a span starts at the start of a hyphenated compound
             starts.add(first)
+            clause = clause_of[anchor]
+            lead = min(_MAX_LEADING_FILL,
+                       sum(1 for c in range(len(profile)) if (c, clause) not in hit_in_clause))
             for _ in range(lead):
                 if first == 0 or not words[first - 1].is_content or first - 1 in explained:
                     break
@@ -741,21 +760,14 @@ class Matcher:
             head = compound_heads[j]
             if value > compound_value.get(head, 0.0):
                 compound_value[head] = value
-        # Parts whose rendering the dictionary finds nowhere in the sentence may be filled anywhere in
-        # the span. Where it finds one outside the span (改革: reform), the part may still be
-        # rendered otherwise at the span's edge (数字服务产业: digital services | sector), but not by
-        # a word inside it: in "reform of the | cultural administrative system", "administrative"
+        # Parts whose rendering the dictionary finds nowhere in the span's clause may be filled
+        # anywhere in the span. Where it finds one outside the span (改革: reform), the part may still
+        # be rendered otherwise at the span's edge (数字服务产业: digital services | sector), but not
+        # by a word inside it: in "reform of the | cultural administrative system", "administrative"
         # is not the rendering of 改革.
         fill_capacity_per_char = [1.0 if component.chars == 1 and component.weight < 1 else 0.5
                                   for component in profile]
-        edge_only = [c in found_components for c in range(len(profile))]
-        total_fill_capacity = sum(weight * per_char for weight, per_char, edge in
-                                  zip(chars, fill_capacity_per_char, edge_only) if not edge)
-        total_edge_capacity = sum(weight * per_char for weight, per_char, edge in
-                                  zip(chars, fill_capacity_per_char, edge_only) if edge)
-        facts = self._span_words_cache.get(occurrence.unit)
-        if facts is None:
-            facts = self._span_words_cache.keep(occurrence.unit, _span_words(words))
+        capacities: dict[int, tuple[list[bool], float, float]] = {}  # per clause: edge-only parts, capacities
         kinds, word_stems, function_costs = facts.kind, facts.stem, facts.function_cost
         opens_clause, joined, compound_continues = facts.opens_clause, facts.joined, facts.compound_continues
         cut_short, word_ends = facts.cut_short, facts.end
@@ -764,6 +776,16 @@ class Matcher:
         stop_after_explained = last_explained + _MAX_TRAILING_WORDS + 1
         for first in sorted(starts):
             first_start = words[first].start
+            held_capacities = capacities.get(clause_of[first])
+            if held_capacities is None:
+                edge_only = [(c, clause_of[first]) in found_in_clause for c in range(len(profile))]
+                held_capacities = capacities[clause_of[first]] = (
+                    edge_only,
+                    sum(weight * per_char for weight, per_char, edge in
+                        zip(chars, fill_capacity_per_char, edge_only) if not edge),
+                    sum(weight * per_char for weight, per_char, edge in
+                        zip(chars, fill_capacity_per_char, edge_only) if edge))
+            edge_only, total_fill_capacity, total_edge_capacity = held_capacities
             # Coverage only grows as the span grows to the right, so it is kept up to date per hit.
             best_stem: dict[tuple[int, int, int], float] = {}
             gloss_total: dict[tuple[int, int], float] = {}
