@@ -14,7 +14,7 @@ from matching_support import (
     make_units,
     word_index,
 )
-from termsieve import dictionary
+from termsieve import dictionary, rerank
 from termsieve.alignment import WordAlignment
 from termsieve.english import tokenize
 from termsieve.matching import Matcher, TermOccurrence
@@ -446,3 +446,46 @@ def test_numbers_and_latin_tokens_render_themselves():
     # The word seen once takes the English no other word renders, not the sentence's numbers.
     rare = _posteriors(alignment, units, 8, "魑魅")
     assert rare["demons"] >= 0.7 and rare.get("11", 0.0) < 0.2
+
+
+_CONTENT_SENTENCE = "People are content with their lives and jobs, and society is stable."
+
+
+class _CandidateRecorder(Matcher):
+    """Remembers the candidates the re-ranker weighed, with their from_alignment feature."""
+
+    def _order_candidates(self, occurrences, candidates, limit):
+        flag = rerank.FEATURES.index("from_alignment")
+        self.weighed = {candidate.text: candidate.features[flag] if candidate.features else None
+                        for candidate in candidates}
+        return super()._order_candidates(occurrences, candidates, limit)
+
+
+def _weighed_for_content(posteriors_by_word, rerank_on=True):
+    """安居乐业 ("content with their lives and jobs": no gloss gives "content"), with a fixed alignment."""
+    units = make_units([(["人民", "安居乐业", "社会", "稳定"], _CONTENT_SENTENCE)])
+    aligned = {word_index(_CONTENT_SENTENCE, word): value for word, value in posteriors_by_word.items()}
+    matcher = _CandidateRecorder(units, dictionary.lookup, FixedAlignment(aligned), rerank=rerank_on)
+    occurrence = TermOccurrence(0, 2, 6)
+    match = matcher.choose([occurrence], [matcher.occurrence_spans(("安居乐业",), "安居乐业", occurrence)])
+    return getattr(matcher, "weighed", None), match
+
+
+def test_the_run_of_words_the_alignment_gives_a_term_is_offered_to_the_reranker():
+    weighed, match = _weighed_for_content({"content": 0.5, "lives": 0.4, "jobs": 0.3, "society": 0.2})
+    # From the favourite word over every aligned neighbour, past "with their" and "and", not past the comma.
+    assert weighed["content with their lives and jobs"] == 1.0
+    assert all(flag == 0.0 for text, flag in weighed.items() if text != "content with their lives and jobs")
+    targets = [match.best.target] + [alternative.target for alternative in match.alternatives]
+    assert "content with their lives and jobs" in targets
+
+
+def test_an_aligned_run_stops_where_an_unaligned_word_breaks_it():
+    weighed, _ = _weighed_for_content({"content": 0.5, "jobs": 0.3})
+    assert {text for text, flag in weighed.items() if flag} == {"content"}
+
+
+def test_the_hand_rules_alone_are_not_offered_aligned_runs():
+    _, match = _weighed_for_content({"content": 0.5, "lives": 0.4, "jobs": 0.3}, rerank_on=False)
+    targets = [match.best.target] + [alternative.target for alternative in match.alternatives]
+    assert "content with their lives and jobs" not in targets

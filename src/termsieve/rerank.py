@@ -58,6 +58,7 @@ FEATURES = (
     "opens_on_verb",  # 1 when its first content word is a finite verb or a gerund (making | adjustments)
     "ends_on_noun",  # 1 when its last content word is a noun
     "chunks",  # chunks the span touches
+    "from_alignment",  # 1 for a span the word alignment offered, not the glosses (Matcher._add_aligned_spans)
 )
 
 
