@@ -4,11 +4,12 @@ The span scorer (termsieve.matching) ranks a term's English candidates by hand-s
 leave signals unweighed that tell a whole rendering from a piece of one: whether a span stops right
 before a content word, whether the word alignment gives the term words just outside the span, how
 much of the term's alignment mass lies inside it. A conditional logit model (a softmax over one
-term's candidates) weighs them against the hand score.
+term's candidates) weighs them against the hand score. Its candidates are the hand ranking's best
+eight, among them a span the word alignment offers where the glosses found none like it.
 
 The weights live in `reranker.json` beside this module. `benchmarks/train_reranker.py` fits them on
-the hand-built development lists (`benchmarks/dev/`, four lists of government work report terms,
-876 rows) and reports leave-one-report-out accuracy; the file records what it was trained on. The
+the hand-built development lists (`benchmarks/dev/`, five lists of government work report terms,
+1,056 rows) and reports leave-one-report-out accuracy; the file records what it was trained on. The
 model knows no words: its features are scores, shares and positions, so it carries no vocabulary
 of the reports it was fitted on.
 """
