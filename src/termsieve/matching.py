@@ -372,6 +372,8 @@ class Matcher:
         self._span_text_cache: _BoundedMemo[tuple[int, int, int], str] = _BoundedMemo(_SPAN_TEXT_CACHE_ENTRIES)
         self._aligned_cache: _BoundedMemo[tuple[int, int, int], dict[int, float]] = (
             _BoundedMemo(_ALIGNED_CACHE_ENTRIES))
+        self._aligned_run_cache: _BoundedMemo[tuple[int, int, int], tuple | None] = (
+            _BoundedMemo(_ALIGNED_CACHE_ENTRIES))
         self._claims_cache: _BoundedMemo[int, dict[int, tuple[int, int]]] = _BoundedMemo(_HIT_CACHE_ENTRIES)
         self._phrases_cache: _BoundedMemo[int, Phrases] = _BoundedMemo(_HIT_CACHE_ENTRIES)
         self._keys: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -1056,37 +1058,10 @@ class Matcher:
         """
         by_key: dict[tuple[str, ...], dict[int, SpanScore]] = defaultdict(dict)
         for index, occurrence in enumerate(occurrences[:_GUESS_OCCURRENCES]):
-            mass = self._aligned_to(occurrence)
-            if not mass:
-                continue
-            words = self.units[occurrence.unit].words
-            first = last = max(mass, key=mass.__getitem__)
-            while first > 0 and words[first].joined_to_previous:
-                first -= 1
-            while last + 1 < len(words) and words[last + 1].joined_to_previous:
-                last += 1
-            while True:
-                j = first - 1
-                while j >= 0 and not words[j].is_content and words[j].text[0].isalnum():
-                    j -= 1
-                if j < 0 or first - j > _ALIGNED_SPAN_GAP or j not in mass:
-                    break
-                first = j
-                while first > 0 and words[first].joined_to_previous:
-                    first -= 1
-            while True:
-                j = last + 1
-                while j < len(words) and not words[j].is_content and words[j].text[0].isalnum():
-                    j += 1
-                if j == len(words) or j - last > _ALIGNED_SPAN_GAP or j not in mass:
-                    break
-                last = j
-                while last + 1 < len(words) and words[last + 1].joined_to_previous:
-                    last += 1
-            content = [mass.get(j, 0.0) for j in range(first, last + 1) if words[j].is_content]
-            value = _ALIGNED_SPAN_SHARE * sum(content) / max(1, len(content))
-            key = self.shared_key(tuple(word.stem for word in words[first:last + 1] if word.text[0].isalnum()))
-            by_key[content_key(key)][index] = SpanScore(key, occurrence.unit, first, last + 1, value)
+            run = self._aligned_run(occurrence)
+            if run is not None:
+                key, first, end, value = run
+                by_key[content_key(key)][index] = SpanScore(key, occurrence.unit, first, end, value)
         known = {key for _, key in ranked}
         added = set()
         for key, spans in by_key.items():
@@ -1099,6 +1074,43 @@ class Matcher:
             place = next((i for i in range(1, len(ranked)) if ranked[i][0] < value), len(ranked))
             ranked.insert(place, (value, key))
         return added
+
+    def _aligned_run(self, occurrence: TermOccurrence) -> tuple[tuple[str, ...], int, int, float] | None:
+        """The key, first word, end and hand value of the run of words the alignment gives an occurrence."""
+        cache_key = (self._canonical_unit[occurrence.unit], occurrence.start, occurrence.end)
+        if cache_key in self._aligned_run_cache:
+            return self._aligned_run_cache[cache_key]
+        mass = self._aligned_to(occurrence)
+        if not mass:
+            return self._aligned_run_cache.keep(cache_key, None)
+        words = self.units[occurrence.unit].words
+        first = last = max(mass, key=mass.__getitem__)
+        while first > 0 and words[first].joined_to_previous:
+            first -= 1
+        while last + 1 < len(words) and words[last + 1].joined_to_previous:
+            last += 1
+        while True:
+            j = first - 1
+            while j >= 0 and not words[j].is_content and words[j].text[0].isalnum():
+                j -= 1
+            if j < 0 or first - j > _ALIGNED_SPAN_GAP or j not in mass:
+                break
+            first = j
+            while first > 0 and words[first].joined_to_previous:
+                first -= 1
+        while True:
+            j = last + 1
+            while j < len(words) and not words[j].is_content and words[j].text[0].isalnum():
+                j += 1
+            if j == len(words) or j - last > _ALIGNED_SPAN_GAP or j not in mass:
+                break
+            last = j
+            while last + 1 < len(words) and words[last + 1].joined_to_previous:
+                last += 1
+        content = [mass.get(j, 0.0) for j in range(first, last + 1) if words[j].is_content]
+        value = _ALIGNED_SPAN_SHARE * sum(content) / max(1, len(content))
+        key = self.shared_key(tuple(word.stem for word in words[first:last + 1] if word.text[0].isalnum()))
+        return self._aligned_run_cache.keep(cache_key, (key, first, last + 1, value))
 
     def _aligned_guess(self, occurrences: Sequence[TermOccurrence]) -> TermMatch:
         """For a term no gloss and no co-occurrence renders: the English the word alignment favours.
