@@ -10,7 +10,11 @@ whether each candidate matches the gold (termsieve.evaluate's rules). A conditio
   the list) as the ceiling;
 * on all rows: the weights that `--write` saves to src/termsieve/reranker.json.
 
-    python benchmarks/train_reranker.py [--corpus DIR] [--devset TSV ...] [--l2 1.0] [--write]
+    python benchmarks/train_reranker.py [--corpus DIR] [--devset TSV ...] [--measure TSV ...] [--l2 1.0]
+                                        [--write]
+
+`--measure` scores a list the model is not fitted on (the development list gr-dev9.tsv) the same way,
+report by report, without letting it train anything.
 
 Needs ../shared/corpus (not in the repository: no licence is stated for it). The held-out lists
 (gr-heldout4.tsv, gr-heldout5.tsv, gr-heldout6.tsv and the reserve gr-heldout8.tsv) are refused; see
@@ -59,7 +63,9 @@ class RecordingMatcher(Matcher):
 
 
 def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",)) -> list[dict]:
+    """One row per gold term and run; each row names the list it comes from (`devset`)."""
     gold = [term for path in devsets for term in read_gold(path)]
+    list_of = {(term.zh, Path(term.file).name): path.name for path in devsets for term in read_gold(path)}
     by_file: dict[str, list] = defaultdict(list)
     for term in gold:
         by_file[Path(term.file).name].append(term)
@@ -78,7 +84,9 @@ def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("te
                                                  api.ExtractOptions(jobs=1))
                 else:
                     extraction = api.extract(corpus, api.ExtractOptions(jobs=1))
-                rows.extend(_rows(name, mode, by_file[name], extraction))
+                for row in _rows(name, mode, by_file[name], extraction):
+                    row["devset"] = list_of[(row["zh"], name)]
+                    rows.append(row)
             print(f"{name}: {len(by_file[name])} terms", file=sys.stderr)
     finally:
         api.Matcher = Matcher
@@ -95,7 +103,7 @@ def _rows(name: str, mode: str, terms: list, extraction) -> list[dict]:
             continue
         candidates = RecordingMatcher.recorded.get(simplified, [])
         rows.append({
-            "report": name, "kind": term.kind, "mode": mode,
+            "report": name, "zh": term.zh, "kind": term.kind, "mode": mode,
             "features": np.array([features for _, features, _ in candidates], float),
             "labels": np.array([any(targets_match(text, gold) for gold in term.renderings)
                                 for text, _, _ in candidates], float),
@@ -155,18 +163,29 @@ def main() -> None:
                         help="runs whose candidates train the model: terms (--terms alignment), extract "
                              "(free extraction: the gold terms it finds), or both, comma-separated")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (their weight stays 0)")
+    parser.add_argument("--measure", type=Path, action="append", default=[],
+                        help="a list to measure, not train on: its rows of each report are scored by the "
+                             "model fitted on the training lists' rows of the other reports (e.g. "
+                             "benchmarks/dev/gr-dev9.tsv); repeatable")
     parser.add_argument("--write", action="store_true", help=f"save the weights to {OUTPUT.relative_to(REPO)}")
     args = parser.parse_args()
     devsets = args.devset or DEFAULT_DEVSETS
-    held_out = [path.name for path in devsets if path.name in HELD_OUT]
+    held_out = [path.name for path in devsets + args.measure if path.name in HELD_OUT]
     if held_out:
-        sys.exit(f"{', '.join(held_out)}: held out; such lists measure, they do not train")
+        sys.exit(f"{', '.join(held_out)}: held out; such lists are measured at a session's end by "
+                 "benchmarks/eval_corpus.py, aggregates only")
+    both = {path.name for path in devsets} & {path.name for path in args.measure}
+    if both:
+        sys.exit(f"{', '.join(sorted(both))}: both trained on and measured")
     modes = tuple(mode for mode in args.modes.split(",") if mode)
     if not modes or set(modes) - {"terms", "extract"}:
         sys.exit("--modes: terms, extract or both")
-    rows = collect(args.corpus, devsets, modes)
+    collected = collect(args.corpus, devsets + args.measure, modes)
+    measured_names = {path.name for path in args.measure}
+    rows = [row for row in collected if row["devset"] not in measured_names]
+    measured = [row for row in collected if row["devset"] in measured_names]
     dropped = [rerank.FEATURES.index(name) for name in args.drop.split(",") if name]
-    for row in rows:
+    for row in collected:
         if len(row["labels"]) > 1:
             row["features"][:, dropped] = 0.0
     counts: Counter[str] = Counter()
@@ -174,6 +193,15 @@ def main() -> None:
     chosen: list[tuple[float, float, float, bool]] = []  # hand score, probability, score, right
     for report in sorted({row["report"] for row in rows}):
         model = fit([row for row in rows if row["report"] != report], args.l2)
+        for row in measured:
+            if row["report"] == report:
+                choice = pick(model, row)
+                for label in ("all", row["kind"]):
+                    label = f"{row['mode']} {row['devset']} {label}"
+                    counts[f"n {label}"] += 1
+                    counts[f"hand {label}"] += row["hand_right"]
+                    counts[f"reranked {label}"] += choice is not None and bool(row["labels"][choice])
+                    counts[f"oracle {label}"] += bool(row["labels"].any())
         for row in rows:
             if row["report"] != report:
                 continue
@@ -199,6 +227,16 @@ def main() -> None:
                 print(f"  {kind:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
                       f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
                       f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+    for mode in modes:
+        for name in sorted(measured_names):
+            print(f"top-1 on {name} ({mode}), not trained on, each report by the model of the other reports:")
+            for kind in ("all", "direct", "free"):
+                label = f"{mode} {name} {kind}"
+                n = counts[f"n {label}"]
+                if n:
+                    print(f"  {kind:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
+                          f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
+                          f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
     print(f"({modes[0]}) score of the chosen candidate (mean of hand score and probability), leave-one-report-out:")
     for decile in sorted(calibration, reverse=True):
         outcomes = calibration[decile]

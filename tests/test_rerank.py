@@ -173,10 +173,19 @@ def test_phrase_features_say_where_a_span_cuts_a_noun_phrase_or_runs_into_a_verb
     assert seen["employment in cities and towns"]["finite_verb_share"] == 0.0
 
 
-@pytest.mark.parametrize("held_out", ["gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv"])
-def test_training_refuses_the_held_out_lists(held_out, monkeypatch):
+@pytest.mark.parametrize("held_out", ["gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv", "gr-heldout8.tsv"])
+@pytest.mark.parametrize("option", ["--devset", "--measure"])
+def test_training_refuses_the_held_out_lists(held_out, option, monkeypatch):
     trainer = _trainer()
     devset = Path(trainer.REPO, "benchmarks", "dev", held_out)
-    monkeypatch.setattr("sys.argv", ["train_reranker.py", "--devset", str(devset)])
+    monkeypatch.setattr("sys.argv", ["train_reranker.py", option, str(devset)])
     with pytest.raises(SystemExit, match="held out"):
+        trainer.main()
+
+
+def test_training_refuses_a_list_it_would_both_train_on_and_measure(monkeypatch):
+    trainer = _trainer()
+    devset = str(Path(trainer.REPO, "benchmarks", "dev", "gr-dev9.tsv"))
+    monkeypatch.setattr("sys.argv", ["train_reranker.py", "--devset", devset, "--measure", devset])
+    with pytest.raises(SystemExit, match="both trained on and measured"):
         trainer.main()
