@@ -154,6 +154,26 @@ def pick(model: rerank.Reranker, row: dict) -> int | None:
     return max(range(len(probabilities)), key=probabilities.__getitem__)
 
 
+def _count(counts: Counter[str], prefix: str, row: dict, right: bool) -> None:
+    """Tally one row under `prefix` for all rows and for its kind."""
+    for kind in ("all", row["kind"]):
+        label = f"{prefix} {kind}"
+        counts[f"n {label}"] += 1
+        counts[f"hand {label}"] += row["hand_right"]
+        counts[f"reranked {label}"] += right
+        counts[f"oracle {label}"] += bool(row["labels"].any())
+
+
+def _print_top1(counts: Counter[str], prefix: str) -> None:
+    for kind in ("all", "direct", "free"):
+        label = f"{prefix} {kind}"
+        n = counts[f"n {label}"]
+        if n:
+            print(f"  {kind:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
+                  f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
+                  f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -196,12 +216,8 @@ def main() -> None:
         for row in measured:
             if row["report"] == report:
                 choice = pick(model, row)
-                for label in ("all", row["kind"]):
-                    label = f"{row['mode']} {row['devset']} {label}"
-                    counts[f"n {label}"] += 1
-                    counts[f"hand {label}"] += row["hand_right"]
-                    counts[f"reranked {label}"] += choice is not None and bool(row["labels"][choice])
-                    counts[f"oracle {label}"] += bool(row["labels"].any())
+                _count(counts, f"{row['mode']} {row['devset']}", row,
+                       choice is not None and bool(row["labels"][choice]))
         for row in rows:
             if row["report"] != report:
                 continue
@@ -212,31 +228,14 @@ def main() -> None:
                 score = rerank.blended_score(row["values"][choice], probability)
                 calibration[min(9, int(score * 10))].append(right)
                 chosen.append((min(1.0, row["values"][choice]), probability, score, right))
-            for label in ("all", row["kind"]):
-                label = f"{row['mode']} {label}"
-                counts[f"n {label}"] += 1
-                counts[f"hand {label}"] += row["hand_right"]
-                counts[f"reranked {label}"] += right
-                counts[f"oracle {label}"] += bool(row["labels"].any())
+            _count(counts, row["mode"], row, right)
     for mode in modes:
         print(f"top-1 over the development lists ({mode}), leave-one-report-out:")
-        for kind in ("all", "direct", "free"):
-            label = f"{mode} {kind}"
-            n = counts[f"n {label}"]
-            if n:
-                print(f"  {kind:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
-                      f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
-                      f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+        _print_top1(counts, mode)
     for mode in modes:
         for name in sorted(measured_names):
             print(f"top-1 on {name} ({mode}), not trained on, each report by the model of the other reports:")
-            for kind in ("all", "direct", "free"):
-                label = f"{mode} {name} {kind}"
-                n = counts[f"n {label}"]
-                if n:
-                    print(f"  {kind:7s} hand {counts[f'hand {label}']}/{n} = {counts[f'hand {label}'] / n:.1%}  "
-                          f"re-ranked {counts[f'reranked {label}']}/{n} = {counts[f'reranked {label}'] / n:.1%}  "
-                          f"(a right candidate in the list: {counts[f'oracle {label}'] / n:.1%})")
+            _print_top1(counts, f"{mode} {name}")
     print(f"({modes[0]}) score of the chosen candidate (mean of hand score and probability), leave-one-report-out:")
     for decile in sorted(calibration, reverse=True):
         outcomes = calibration[decile]
