@@ -152,6 +152,25 @@ def test_given_terms_match_across_spacing_and_punctuation_widths(tmp_path):
     assert by_term["大众创业，万众创新"].frequency == 1
 
 
+def test_given_terms_match_without_enumeration_commas_or_quotes_only_where_nothing_matches_as_written(tmp_path):
+    text = ("支持大眾創業、萬眾創新。\nWe will support mass entrepreneurship and innovation.\n"
+            "制定“互聯網+”行動計劃。\nWe will develop an Internet Plus action plan.\n"
+            "推進產業升級，促進產業集群發展。\nWe will upgrade industries and develop industrial clusters.\n")
+    source = tmp_path / "marks.txt"
+    source.write_text(text, encoding="utf-8")
+    extraction = termsieve_align(source, ["大众创业万众创新", "互联网+行动计划", "产业升级、产业集群", "产业"])
+    by_term = {term.source_simplified: term for term in extraction.terms}
+    commas = by_term["大众创业万众创新"]
+    assert commas.frequency == 1
+    assert commas.source == "大眾創業、萬眾創新"  # reported as the text writes it
+    assert "entrepreneurship" in commas.target.lower()
+    quoted = by_term["互联网+行动计划"]
+    assert quoted.frequency == 1
+    assert "internet plus" in quoted.target.lower()
+    assert by_term["产业升级、产业集群"].frequency == 0  # the marks go, not the words between them
+    assert by_term["产业"].frequency == 2  # found as written: no second search
+
+
 def termsieve_align(path, terms):
     return api.align_terms(api.read([path]), terms)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .alignment import WordAlignment
-from .chinese import Segmenter, get_segmenter, search_form, to_simplified
+from .chinese import Segmenter, get_segmenter, relaxed_search_form, search_form, to_simplified
 from .cjk import has_cjk, is_cjk_char
 from .errors import InputError
 from .matching import (
@@ -248,20 +248,15 @@ def _align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOp
     matcher = Matcher(prepared.units, dictionary.lookup,
                       WordAlignment(prepared.units, chinese_words, dictionary.lookup), rerank=options.rerank)
     del chinese_words
-    search_forms: dict[int, tuple[str, list[int]]] = {}
+    exact = _OccurrenceSearch(matcher, prepared.simplified, search_form)
+    relaxed = _OccurrenceSearch(matcher, prepared.simplified, relaxed_search_form)
     terms = []
     for term in wanted:
         simplified = to_simplified(term)
         needle = search_form(simplified)[0]
-        occurrences = []
-        for unit in sorted(matcher.units_with_text("".join(filter(is_cjk_char, needle)) or needle)):
-            if unit not in search_forms:
-                search_forms[unit] = search_form(prepared.simplified[unit])
-            haystack, offsets = search_forms[unit]
-            occurrences.extend(
-                (unit, offsets[match.start()], offsets[match.end() - 1] + 1)
-                for match in re.finditer(re.escape(needle), haystack)
-            )
+        # A glossary written elsewhere may punctuate a term otherwise (大众创业万众创新 for the
+        # text's 大众创业、万众创新): only a term found nowhere as written is searched without such marks.
+        occurrences = exact.find(needle) or relaxed.find(relaxed_search_form(simplified)[0])
         terms.append(_Term(simplified, tuple(segmenter.words(needle)) or (needle,), tuple(occurrences), 1.0,
                            given=term))
     results = _match(prepared, matcher, terms, progress, options.jobs)
@@ -271,6 +266,29 @@ def _align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOp
         signature={**options.signature(dictionary.edition()), "mode": "given terms"},
         pair_count=len(prepared.pairs),
     )
+
+
+class _OccurrenceSearch:
+    """Where a term occurs in the units' Chinese, searched in one form of both (`search_form` or
+    `relaxed_search_form`): (unit, start, end) in the unit's own characters."""
+
+    def __init__(self, matcher: Matcher, texts: Sequence[str], form: Callable[[str], tuple[str, list[int]]]):
+        self._matcher = matcher
+        self._texts = texts
+        self._form = form
+        self._forms: dict[int, tuple[str, list[int]]] = {}
+
+    def find(self, needle: str) -> list[tuple[int, int, int]]:
+        if not needle:
+            return []
+        found = []
+        for unit in sorted(self._matcher.units_with_text("".join(filter(is_cjk_char, needle)) or needle)):
+            if unit not in self._forms:
+                self._forms[unit] = self._form(self._texts[unit])
+            haystack, offsets = self._forms[unit]
+            found.extend((unit, offsets[match.start()], offsets[match.end() - 1] + 1)
+                         for match in re.finditer(re.escape(needle), haystack))
+        return found
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,19 @@ def search_form(text: str) -> tuple[str, list[int]]:
     return "".join(characters), offsets
 
 
+# Marks a glossary may write where the text leaves them out, or the other way round: enumeration
+# commas (大众创业、万众创新 / 大众创业万众创新), middle dots, quotation and title marks.
+_OPTIONAL_MARKS = frozenset("、·•‧“”‘’「」『』《》〈〉\"'")
+
+
+def relaxed_search_form(text: str) -> tuple[str, list[int]]:
+    """`search_form` without the marks a glossary and a text may disagree on, with the offsets into
+    `text` of the characters kept: the search for a term found nowhere as written."""
+    form, offsets = search_form(text)
+    kept = [index for index, char in enumerate(form) if char not in _OPTIONAL_MARKS]
+    return "".join(form[index] for index in kept), [offsets[index] for index in kept]
+
+
 class Segmenter(str, Enum):
     JIEBA = "jieba"
     PKUSEG = "pkuseg"
