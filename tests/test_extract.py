@@ -171,6 +171,19 @@ def test_given_terms_match_without_enumeration_commas_or_quotes_only_where_nothi
     assert by_term["产业"].frequency == 2  # found as written: no second search
 
 
+def test_given_terms_match_full_width_letters_digits_and_signs(tmp_path):
+    text = ("實施“互聯網＋”行動計劃，建設５Ｇ網絡。\n"
+            "We will implement the Internet Plus action plan and build 5G networks.\n")
+    source = tmp_path / "full-width.txt"
+    source.write_text(text, encoding="utf-8")
+    by_term = {term.source_simplified: term for term in termsieve_align(source, ["互联网+", "5G", "5G网络"]).terms}
+    assert by_term["互联网+"].frequency == 1
+    assert by_term["互联网+"].source == "互聯網＋"
+    assert by_term["5G"].frequency == 1
+    assert by_term["5G网络"].frequency == 1
+    assert "5g networks" in by_term["5G网络"].target.lower()
+
+
 def termsieve_align(path, terms):
     return api.align_terms(api.read([path]), terms)
 

@@ -282,7 +282,11 @@ class _OccurrenceSearch:
         if not needle:
             return []
         found = []
-        for unit in sorted(self._matcher.units_with_text("".join(filter(is_cjk_char, needle)) or needle)):
+        characters = "".join(filter(is_cjk_char, needle))
+        # Without Chinese characters to look up, every unit is searched: the text may write the
+        # term's letters and digits full-width.
+        units = self._matcher.units_with_text(characters) if characters else range(len(self._texts))
+        for unit in sorted(units):
             if unit not in self._forms:
                 self._forms[unit] = self._form(self._texts[unit])
             haystack, offsets = self._forms[unit]

@@ -36,15 +36,21 @@ def to_simplified_by_character(text: str) -> str:
 
 
 # Half-width punctuation and its full-width twin are the same mark to a terminologist.
-_FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+# Full-width forms of ASCII (＋, ５Ｇ, ２０２５) read as ASCII, except the punctuation Chinese writes
+# full-width, which reads as full-width however it is written.
+_FULL_WIDTH = str.maketrans({
+    **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+    ",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？",
+    "，": "，", "；": "；", "：": "：", "（": "（", "）": "）", "！": "！", "？": "？",
+})
 
 
 def search_form(text: str) -> tuple[str, list[int]]:
     """`text` as terms are searched in it, and where each of its characters stands in `text`.
 
-    Whitespace between two CJK characters is dropped (spaced-out titles: 政 府 工 作) and ASCII
-    punctuation is read as its full-width form, so a glossary term matches however the text spaces or
-    punctuates it.
+    Whitespace between two CJK characters is dropped (spaced-out titles: 政 府 工 作), ASCII
+    punctuation is read as its full-width form and full-width letters, digits and signs as ASCII, so a
+    glossary term matches however the text spaces or punctuates it.
     """
     characters: list[str] = []
     offsets: list[int] = []
