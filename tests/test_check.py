@@ -65,6 +65,14 @@ def test_traditional_source_and_listed_variants_match(glossary):
     assert "一带一路" in findings[0].message and "电子商务" in findings[1].message
 
 
+def test_full_width_letters_and_digits_match_the_glossary_on_both_sides():
+    glossary = Glossary(entries=(GlossaryEntry("5G网络", ("5G networks",), Status.PREFERRED),
+                                 GlossaryEntry("互联网＋", ("Internet Plus",), Status.PREFERRED)))
+    findings = check_pairs([pair("建设５Ｇ網絡", "build mobile networks"),
+                            pair("推动互联网+发展", "promote online growth", line=3)], glossary)
+    assert codes(findings) == [(2, "missing"), (4, "missing")]
+
+
 @pytest.mark.parametrize("target", [
     "new Artificial Intelligence rules",  # case
     "ARTIFICIAL INTELLIGENCE",

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .cjk import fold_width
 from .model import Finding, Glossary, Location, SegmentPair, Severity, Status
 from .scripts import to_simplified_all
 
@@ -202,7 +203,7 @@ class GlossaryIndex:
         }
 
         all_forms = sorted({form for values in forms.values() for form in values if form})
-        simplified = dict(zip(all_forms, to_simplified_all(all_forms)))
+        simplified = dict(zip(all_forms, map(fold_width, to_simplified_all(all_forms))))
         self._sources = ahocorasick.Automaton()
         keyed: dict[str, set[str]] = defaultdict(set)
         for source, values in forms.items():
@@ -240,7 +241,7 @@ class GlossaryIndex:
             return found
         # Wrapped Chinese lines join without a space: a term may be broken across them.
         simplified_sources = [source.replace("\r", "").replace("\n", "") for source in simplified_sources]
-        text = "\n".join(simplified_sources)
+        text = fold_width("\n".join(simplified_sources))  # length-preserving: line starts stay
         line, next_start = 0, len(simplified_sources[0]) + 1
         starts = iter([len(source) + 1 for source in simplified_sources[1:]] + [len(text) + 2])
         for end, (_key, sources) in self._sources.iter_long(text):
