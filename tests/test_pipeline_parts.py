@@ -149,6 +149,21 @@ def test_enumeration_and_quotation_cues_raise_termhood():
     assert found["未来产业"].signals["cue"] == 1.0  # numeral + counting classifier in front
 
 
+def test_parallel_slogans_are_candidates_whole_without_the_verb_that_governs_them():
+    found = _candidate_map(["坚持百花齐放、百家争鸣的方针", "全面推进科学决策、民主决策、依法决策。",
+                            "按照分类管理、区别对待、逐步化解的原则"])
+    for slogan in ("百花齐放、百家争鸣", "科学决策、民主决策、依法决策", "分类管理、区别对待、逐步化解"):
+        assert slogan in found
+        assert found[slogan].signals["cue"] == 1.0
+    assert not any(surface.startswith(("坚持", "推进", "按照")) and "、" in surface for surface in found)
+
+
+def test_lists_of_short_words_and_uneven_cuts_are_not_slogans():
+    found = _candidate_map(["加强政治、经济、文化交流", "扶持种养大户、农民专业合作社和龙头企业",
+                            "修建和道路、停车场", "完善新一代信息技术、人工智能等产业支持政策"])
+    assert not any("、" in surface for surface in found)
+
+
 def test_numerals_open_a_term_only_as_a_modifier():
     found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群"])
     assert "万亿级产业集群" in found

@@ -11,7 +11,8 @@ each documented where it is computed:
 * C-value: a nested candidate keeps credit only for the occurrences it has on its own;
 * termhood: general-language frequency (wordfreq's Chinese list) marks everyday words as non-terms;
 * short-text cues: quotation marks on both sides, enumerations with 、 or 等, and a numeral +
-  classifier in front (20个未来产业).
+  classifier in front (20个未来产业);
+* parallel slogans (百花齐放、百家争鸣): items of one length joined by 、, kept whole.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ class Occurrence(NamedTuple):
 
 class _Stats:
     # Millions of these exist while a corpus is read: slots and plain lists keep them small.
-    __slots__ = ("cue_count", "left_neighbours", "left_strength", "occurrences", "right_neighbours",
-                 "right_strength", "tags", "tokens")
+    __slots__ = ("cue_count", "enumeration", "left_neighbours", "left_strength", "occurrences",
+                 "right_neighbours", "right_strength", "tags", "tokens")
 
     def __init__(self) -> None:
         self.occurrences: list[Occurrence] = []
@@ -70,6 +71,7 @@ class _Stats:
         self.cue_count = 0
         self.tokens: tuple[str, ...] = ()
         self.tags: tuple[str, ...] = ()
+        self.enumeration = False  # items of one length joined by 、: a slogan (拓市场、调结构、促平衡)
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,72 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
                 entry.right_strength += right[j]
                 if _has_cue(text, start, end, previous, before_previous, following):
                     entry.cue_count += 1
+        _collect_enumerations(stats, unit_index, text, tokens, left, right)
     return stats
+
+
+_ENUMERATION_RUN = re.compile("[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+)+")
+_MAX_ENUMERATION_ITEMS = 4
+# Slogans are parallel three- and four-character phrases; runs of two-character items are mostly
+# lists of fields or places (政治、经济、文化; 香港、澳门).
+_ENUMERATION_ITEM_CHARS = (3, 4)
+
+
+# Tags that cannot open an item of a slogan: conjunctions, prepositions, pronouns, particles, numerals
+# and classifiers. Adverbs and adjectives can (逐步化解, 普遍备案, 有限核准).
+_NOT_ITEM_OPENING = {"c", "p", "r", "rr", "rz", "y", "e", "o", "h", "k", "w", "x", "m", "q"}
+
+
+def _opens_item(token: Token) -> bool:
+    return _is_word_token(token) and token.tag not in _NOT_ITEM_OPENING and not token.tag.startswith("u")
+
+
+def _collect_enumerations(stats: dict[str, _Stats], unit_index: int, text: str, tokens: Sequence[Token],
+                          left: Sequence[float], right: Sequence[float]) -> None:
+    """Parallel slogans: two to four items of one length, 3-4 characters each, joined by 、
+    (百花齐放、百家争鸣; 科学决策、民主决策、依法决策). Policy glossaries list them whole. The
+    items inside the run fix the length; the first and last items are cut to it, at word boundaries
+    of the segmentation, so that a verb governing the run (坚持 | 百花齐放、百家争鸣) stays out."""
+    starts = {token.start: k for k, token in enumerate(tokens)}
+    ends = {token.end: k for k, token in enumerate(tokens)}
+    shortest, longest = _ENUMERATION_ITEM_CHARS
+    for match in _ENUMERATION_RUN.finditer(text):
+        items = match.group().split("、")
+        if len(items) > _MAX_ENUMERATION_ITEMS:
+            continue
+        inner = {len(item) for item in items[1:-1]}
+        if len(inner) > 1:
+            continue
+        lengths = list(inner) if inner else range(min(longest, len(items[0]), len(items[-1])), shortest - 1, -1)
+        for length in lengths:
+            if not shortest <= length <= longest or len(items[0]) < length or len(items[-1]) < length:
+                continue
+            start = match.start() + len(items[0]) - length
+            end = match.end() - len(items[-1]) + length
+            if start not in starts or end not in ends:
+                continue
+            first, last = starts[start], ends[end]
+            if not _opens_item(tokens[first]) or _is_function(tokens[last]) or not _can_end(tokens[last]):
+                continue  # 和道路、停车场; 高耗能、高排放和
+            # A cut must fall where a noun phrase ends: not 农民专业 | 合作社.
+            if (start > match.start() and left[first] <= 0.6) or (end < match.end() and right[last] <= 0.6):
+                continue
+            item_openings = [starts.get(position + 1) for position in range(start, end) if text[position] == "、"]
+            if any(k is None or not _opens_item(tokens[k]) for k in item_openings):
+                continue  # 高端延伸、向中西部
+            surface = text[start:end]
+            entry = stats[surface]
+            if not entry.tokens:
+                entry.tokens = tuple(token.text for token in tokens[first:last + 1])
+                entry.tags = tuple(token.tag for token in tokens[first:last + 1])
+                entry.enumeration = True
+            entry.occurrences.append(Occurrence(unit_index, start, end))
+            entry.left_neighbours.append(tokens[first - 1].text if first > 0 else "")
+            entry.right_neighbours.append(tokens[last + 1].text if last + 1 < len(tokens) else "")
+            entry.left_strength += left[first]
+            entry.right_strength += right[last]
+            entry.cue_count += 1
+            break
 
 
 @lru_cache(maxsize=1)
@@ -281,6 +348,10 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion
         if frequency >= 2:
             value += min(0.2, 0.05 * c_value)
+        if entry.enumeration:
+            # Items of a slogan often open on a verb (拓市场、调结构), and the whole is one unit.
+            starts_with_verb = False
+            inner_verbs = inner_numerals = 0
         if starts_with_verb or entry.tags[0] == "vn":
             # A verb opening the string usually governs the term rather than belonging to it, the
             # more so when what follows it stands as a term of its own (打造 | 国家数据管理中心). A verbal
