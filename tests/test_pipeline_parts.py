@@ -164,6 +164,14 @@ def test_lists_of_short_words_and_uneven_cuts_are_not_slogans():
     assert not any("、" in surface for surface in found)
 
 
+def test_a_verbal_noun_in_front_is_a_weaker_boundary_than_a_verb_but_stronger_than_a_noun():
+    governed = _candidate_map(["发展循环经济"])["循环经济"]  # 发展 is tagged as a verbal noun
+    after_noun = _candidate_map(["城市循环经济"])["循环经济"]
+    after_verb = _candidate_map(["推进循环经济"])["循环经济"]
+    assert after_noun.signals["left_boundary"] < governed.signals["left_boundary"] < after_verb.signals["left_boundary"]
+    assert governed.termhood > after_noun.termhood
+
+
 def test_numerals_open_a_term_only_as_a_modifier():
     found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群"])
     assert "万亿级产业集群" in found

@@ -125,6 +125,12 @@ def _boundary_strength(token: Token | None, right: bool = False) -> float:
         return 0.6  # set phrases: mostly verbal (发展壮大), sometimes nominal (关键作用)
     if right and token.tag == "vn":
         return 0.6  # a verbal noun after a term is often its predicate: 产业集群 | 梯次发展
+    if token.tag == "vn":
+        # Before a term, a verbal noun is as likely to govern it (发展 | 循环经济, 建设 | 智慧城市) as to
+        # modify it (发展规划). On nine reports, 0.35-0.6 here (0.25 before, as for nouns) found 11
+        # more of the development lists' 1,236 terms (865 -> 876) and 8 more right targets, none lost,
+        # for 1-1.4% more rows.
+        return 0.5
     return 0.25
 
 
