@@ -158,6 +158,16 @@ def test_parallel_slogans_are_candidates_whole_without_the_verb_that_governs_the
     assert not any(surface.startswith(("坚持", "推进", "按照")) and "、" in surface for surface in found)
 
 
+def test_quoted_names_are_candidates_whatever_their_words():
+    found = _candidate_map(["把“一带一路”建设作为重点。", "编制“十三五”规划。", "实施《中国制造2025》。",
+                            "他说“我们要加快发展，造福人民”。"])
+    for name in ("一带一路", "十三五", "中国制造2025"):  # a numeral inside or at the end
+        assert name in found
+        assert found[name].signals["cue"] == 1.0
+        assert found[name].termhood >= 0.5
+    assert not any("，" in surface for surface in found)  # a quoted sentence is no name
+
+
 def test_lists_of_short_words_and_uneven_cuts_are_not_slogans():
     found = _candidate_map(["加强政治、经济、文化交流", "扶持种养大户、农民专业合作社和龙头企业",
                             "修建和道路、停车场", "完善新一代信息技术、人工智能等产业支持政策"])

@@ -12,7 +12,8 @@ each documented where it is computed:
 * termhood: general-language frequency (wordfreq's Chinese list) marks everyday words as non-terms;
 * short-text cues: quotation marks on both sides, enumerations with 、 or 等, and a numeral +
   classifier in front (20个未来产业);
-* parallel slogans (百花齐放、百家争鸣): items of one length joined by 、, kept whole.
+* parallel slogans (百花齐放、百家争鸣): items of one length joined by 、, and quoted names
+  (“一带一路”, “十三五”), kept whole whatever their words.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class Occurrence(NamedTuple):
 
 class _Stats:
     # Millions of these exist while a corpus is read: slots and plain lists keep them small.
-    __slots__ = ("cue_count", "enumeration", "left_neighbours", "left_strength", "occurrences",
-                 "right_neighbours", "right_strength", "tags", "tokens")
+    __slots__ = ("cue_count", "left_neighbours", "left_strength", "occurrences", "right_neighbours",
+                 "right_strength", "tags", "tokens", "whole")
 
     def __init__(self) -> None:
         self.occurrences: list[Occurrence] = []
@@ -71,7 +72,8 @@ class _Stats:
         self.cue_count = 0
         self.tokens: tuple[str, ...] = ()
         self.tags: tuple[str, ...] = ()
-        self.enumeration = False  # items of one length joined by 、: a slogan (拓市场、调结构、促平衡)
+        # Kept whole whatever its words: a slogan (拓市场、调结构、促平衡) or a quoted name (“一带一路”).
+        self.whole = False
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,10 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
                 entry.right_strength += right[j]
                 if _has_cue(text, start, end, previous, before_previous, following):
                     entry.cue_count += 1
-        _collect_enumerations(stats, unit_index, text, tokens, left, right)
+        starts = {token.start: k for k, token in enumerate(tokens)}
+        ends = {token.end: k for k, token in enumerate(tokens)}
+        _collect_enumerations(stats, unit_index, text, tokens, starts, ends, left, right)
+        _collect_quoted(stats, unit_index, text, tokens, starts, ends, left, right)
     return stats
 
 
@@ -223,13 +228,12 @@ def _opens_item(token: Token) -> bool:
 
 
 def _collect_enumerations(stats: dict[str, _Stats], unit_index: int, text: str, tokens: Sequence[Token],
+                          starts: dict[int, int], ends: dict[int, int],
                           left: Sequence[float], right: Sequence[float]) -> None:
     """Parallel slogans: two to four items of one length, 3-4 characters each, joined by 、
     (百花齐放、百家争鸣; 科学决策、民主决策、依法决策). Policy glossaries list them whole. The
     items inside the run fix the length; the first and last items are cut to it, at word boundaries
     of the segmentation, so that a verb governing the run (坚持 | 百花齐放、百家争鸣) stays out."""
-    starts = {token.start: k for k, token in enumerate(tokens)}
-    ends = {token.end: k for k, token in enumerate(tokens)}
     shortest, longest = _ENUMERATION_ITEM_CHARS
     for match in _ENUMERATION_RUN.finditer(text):
         items = match.group().split("、")
@@ -255,19 +259,50 @@ def _collect_enumerations(stats: dict[str, _Stats], unit_index: int, text: str, 
             item_openings = [starts.get(position + 1) for position in range(start, end) if text[position] == "、"]
             if any(k is None or not _opens_item(tokens[k]) for k in item_openings):
                 continue  # 高端延伸、向中西部
-            surface = text[start:end]
-            entry = stats[surface]
-            if not entry.tokens:
-                entry.tokens = tuple(token.text for token in tokens[first:last + 1])
-                entry.tags = tuple(token.tag for token in tokens[first:last + 1])
-                entry.enumeration = True
-            entry.occurrences.append(Occurrence(unit_index, start, end))
-            entry.left_neighbours.append(tokens[first - 1].text if first > 0 else "")
-            entry.right_neighbours.append(tokens[last + 1].text if last + 1 < len(tokens) else "")
-            entry.left_strength += left[first]
-            entry.right_strength += right[last]
-            entry.cue_count += 1
+            _add_whole(stats, unit_index, text, tokens, first, last, left, right)
             break
+
+
+# Names and slogans in quotation or title marks: “一带一路”, “十三五”, “零就业”, 《中国制造2025》.
+# Their words may be anything (numerals, adverbs), so the n-gram rules above often refuse them.
+_QUOTED = re.compile("“([^“”]{2,16})”|‘([^‘’]{2,16})’|「([^「」]{2,16})」|『([^『』]{2,16})』|《([^《》]{2,16})》")
+_NOT_IN_QUOTED_TERM = frozenset("。！？；，：,;:!?")
+
+
+def _collect_quoted(stats: dict[str, _Stats], unit_index: int, text: str, tokens: Sequence[Token],
+                    starts: dict[int, int], ends: dict[int, int],
+                    left: Sequence[float], right: Sequence[float]) -> None:
+    """Every quoted stretch of Chinese without sentence punctuation, as a candidate kept whole."""
+    for match in _QUOTED.finditer(text):
+        group = next(index for index in range(1, 6) if match.group(index) is not None)
+        start, end = match.span(group)
+        inner = text[start:end]
+        if start not in starts or end not in ends or not has_cjk(inner) or _DIGITS.match(inner):
+            continue
+        if any(char in _NOT_IN_QUOTED_TERM for char in inner):
+            continue  # a quoted sentence, not a name
+        first, last = starts[start], ends[end]
+        entry = stats.get(inner)
+        if entry is not None and any(occurrence.start == start for occurrence in entry.occurrences
+                                     if occurrence.unit == unit_index):
+            continue  # the n-gram rules took it already
+        _add_whole(stats, unit_index, text, tokens, first, last, left, right)
+
+
+def _add_whole(stats: dict[str, _Stats], unit_index: int, text: str, tokens: Sequence[Token], first: int, last: int,
+               left: Sequence[float], right: Sequence[float]) -> None:
+    start, end = tokens[first].start, tokens[last].end
+    entry = stats[text[start:end]]
+    if not entry.tokens:
+        entry.tokens = tuple(token.text for token in tokens[first:last + 1])
+        entry.tags = tuple(token.tag for token in tokens[first:last + 1])
+        entry.whole = True
+    entry.occurrences.append(Occurrence(unit_index, start, end))
+    entry.left_neighbours.append(tokens[first - 1].text if first > 0 else "")
+    entry.right_neighbours.append(tokens[last + 1].text if last + 1 < len(tokens) else "")
+    entry.left_strength += left[first]
+    entry.right_strength += right[last]
+    entry.cue_count += 1
 
 
 @lru_cache(maxsize=1)
@@ -354,8 +389,9 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
         value += 0.15 * cue + 0.2 * lexical + 0.1 * cohesion
         if frequency >= 2:
             value += min(0.2, 0.05 * c_value)
-        if entry.enumeration:
-            # Items of a slogan often open on a verb (拓市场、调结构), and the whole is one unit.
+        if entry.whole:
+            # Items of a slogan often open on a verb (拓市场、调结构), a quoted name may hold numerals
+            # (十三五), and either is one unit.
             starts_with_verb = False
             inner_verbs = inner_numerals = 0
         if starts_with_verb or entry.tags[0] == "vn":
