@@ -183,9 +183,12 @@ def test_a_verbal_noun_in_front_is_a_weaker_boundary_than_a_verb_but_stronger_th
 
 
 def test_numerals_open_a_term_only_as_a_modifier():
-    found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群"])
+    found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群", "完善多层次资本市场体系",
+                            "推进第四代移动通信商用"])
     assert "万亿级产业集群" in found
     assert not any(surface.startswith(("2", "2个", "一批")) for surface in found)
+    assert "多层次资本市场" in found  # jieba tags 多层次 and 第四代 as numerals
+    assert "第四代移动通信" in found
 
 
 def test_verb_led_strings_rank_below_the_term_they_govern():

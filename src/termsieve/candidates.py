@@ -105,6 +105,13 @@ def _can_start(tokens: Sequence[Token], index: int) -> bool:
     if token.tag == "m" or _DIGITS.match(token.text):
         # A numeral may open a term only when it builds a modifier with what follows (万亿级, 6G).
         following = tokens[index + 1] if index + 1 < len(tokens) else None
+        # jieba also tags as numerals words that open policy terms as modifiers (良种 | 补贴, 多层次 |
+        # 资本市场, 第四代 | 移动通信, 十项 | 措施): a numeral word of two or more characters, without
+        # digits, may open one before a noun. On nine reports this found 10 more of the development
+        # lists' 1,236 terms for 1.1% more rows, about as many right terms per row as the whole output.
+        if (following is not None and len(token.text) >= 2 and not any(char.isdigit() for char in token.text)
+                and (following.tag.startswith("n") or following.tag in ("vn", "j", "l"))):
+            return True
         return following is not None and following.tag == "q" and following.text not in _COUNTING_CLASSIFIERS
     return True
 
