@@ -182,6 +182,13 @@ def test_a_verbal_noun_in_front_is_a_weaker_boundary_than_a_verb_but_stronger_th
     assert governed.termhood > after_noun.termhood
 
 
+def test_prefixes_open_terms_but_never_end_them():
+    found = _candidate_map(["加强非物质文化遗产保护", "燃煤电厂超低排放改造", "提高非化石能源比重"])
+    assert "非物质文化遗产" in found
+    assert "非化石能源" in found
+    assert not any(surface.endswith(("非", "超低")) for surface in found)
+
+
 def test_numerals_open_a_term_only_as_a_modifier():
     found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群", "完善多层次资本市场体系",
                             "推进第四代移动通信商用"])

@@ -35,8 +35,9 @@ MAX_TOKENS = 6
 MAX_CHARS = 16
 
 # jieba/ICTCLAS tag families. These describe the grammar of Chinese, not any document.
+# Not "h": prefixes (非, 超低) belong to the term they open (非物质文化遗产, 超低排放); they cannot end one.
 _FUNCTION_TAGS = {"c", "p", "u", "uj", "ul", "uz", "ud", "ug", "uv", "y", "e", "o", "r", "rr", "rz",
-                  "d", "ad", "zg", "h", "k", "w"}
+                  "d", "ad", "zg", "k", "w"}
 _VERB_TAGS = {"v", "vd", "vg", "vi", "vq"}
 _NOUNISH_TAGS = {"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "vn", "an", "j", "l", "i", "eng", "x",
                  "b", "a", "s", "t", "f", "g", "z"}
@@ -117,6 +118,8 @@ def _can_start(tokens: Sequence[Token], index: int) -> bool:
 
 
 def _can_end(token: Token) -> bool:
+    if token.tag == "h":
+        return False  # a prefix
     if _is_function(token) or token.tag in {"m", "q"} or _DIGITS.match(token.text):
         return False
     return token.tag != "f" or len(token.text) > 1
