@@ -191,7 +191,7 @@ def test_prefixes_open_terms_but_never_end_them():
 
 def test_numerals_open_a_term_only_as_a_modifier():
     found = _candidate_map(["打造一批新的万亿级产业集群", "建成2个智算集群", "完善多层次资本市场体系",
-                            "推进第四代移动通信商用"])
+                            "推进第四代移动通信商用", "扩大一批出口产品"])
     assert "万亿级产业集群" in found
     assert not any(surface.startswith(("2", "2个", "一批")) for surface in found)
     assert "多层次资本市场" in found  # jieba tags 多层次 and 第四代 as numerals
