@@ -12,7 +12,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cjk import is_cjk_char
+from .cjk import ASCII_FORMS, KEPT_FULL_WIDTH, is_cjk_char
 from .errors import MissingDependencyError
 from .lexicon import WordTable, bucket_strings
 
@@ -38,11 +38,7 @@ def to_simplified_by_character(text: str) -> str:
 # Half-width punctuation and its full-width twin are the same mark to a terminologist.
 # Full-width forms of ASCII (＋, ５Ｇ, ２０２５) read as ASCII, except the punctuation Chinese writes
 # full-width, which reads as full-width however it is written.
-_FULL_WIDTH = str.maketrans({
-    **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
-    ",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？",
-    "，": "，", "；": "；", "：": "：", "（": "（", "）": "）", "！": "！", "？": "？",
-})
+_FULL_WIDTH = {**ASCII_FORMS, **str.maketrans(",;:()!?", KEPT_FULL_WIDTH)}
 
 
 def search_form(text: str) -> tuple[str, list[int]]:

@@ -32,13 +32,13 @@ def is_cjk_char(char: str) -> bool:
 
 # Full-width letters, digits and signs, but not the punctuation Chinese writes full-width (，；：（）！？),
 # which nearly every Chinese text holds: looking for those first spares most texts the translation.
-_KEPT_FULL_WIDTH = "，；：（）！？"
-_ASCII_FORMS = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)
-                              if chr(code) not in _KEPT_FULL_WIDTH})
-_FULL_WIDTH_SIGNS = re.compile("[" + "".join(map(re.escape, map(chr, _ASCII_FORMS))) + "]")
+KEPT_FULL_WIDTH = "，；：（）！？"
+ASCII_FORMS = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)
+                             if chr(code) not in KEPT_FULL_WIDTH})
+_FULL_WIDTH_SIGNS = re.compile("[" + "".join(map(re.escape, map(chr, ASCII_FORMS))) + "]")
 
 
 def fold_width(text: str) -> str:
     """Full-width letters, digits and signs (５Ｇ, ＋) as ASCII; the punctuation Chinese writes
     full-width stays. Length-preserving; a text without any is only searched."""
-    return text.translate(_ASCII_FORMS) if _FULL_WIDTH_SIGNS.search(text) else text
+    return text.translate(ASCII_FORMS) if _FULL_WIDTH_SIGNS.search(text) else text
