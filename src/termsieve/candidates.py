@@ -208,13 +208,8 @@ def collect(units: Sequence[tuple[str, list[Token]]]) -> dict[str, _Stats]:
                 if not entry.tokens:
                     entry.tokens = tuple(token.text for token in tokens[i:j + 1]) + ((text[end - 1],) if plus else ())
                     entry.tags = tuple(token.tag for token in tokens[i:j + 1])
-                entry.occurrences.append(Occurrence(unit_index, start, end))
-                entry.left_neighbours.append(left_key)
-                entry.right_neighbours.append(following.text if following else "")
-                entry.left_strength += left[i]
-                entry.right_strength += right[j]
-                if _has_cue(text, start, end, previous, before_previous, following):
-                    entry.cue_count += 1
+                _record(entry, Occurrence(unit_index, start, end), left_key, following.text if following else "",
+                        left[i], right[j], _has_cue(text, start, end, previous, before_previous, following))
         starts = {token.start: k for k, token in enumerate(tokens)}
         ends = {token.end: k for k, token in enumerate(tokens)}
         _collect_enumerations(stats, unit_index, text, tokens, starts, ends, left, right)
@@ -308,12 +303,19 @@ def _add_whole(stats: dict[str, _Stats], unit_index: int, text: str, tokens: Seq
         entry.tokens = tuple(token.text for token in tokens[first:last + 1])
         entry.tags = tuple(token.tag for token in tokens[first:last + 1])
         entry.whole = True
-    entry.occurrences.append(Occurrence(unit_index, start, end))
-    entry.left_neighbours.append(tokens[first - 1].text if first > 0 else "")
-    entry.right_neighbours.append(tokens[last + 1].text if last + 1 < len(tokens) else "")
-    entry.left_strength += left[first]
-    entry.right_strength += right[last]
-    entry.cue_count += 1
+    _record(entry, Occurrence(unit_index, start, end), tokens[first - 1].text if first > 0 else "",
+            tokens[last + 1].text if last + 1 < len(tokens) else "", left[first], right[last], True)
+
+
+def _record(entry: _Stats, occurrence: Occurrence, left_neighbour: str, right_neighbour: str,
+            left_strength: float, right_strength: float, cued: bool) -> None:
+    """One occurrence of a candidate, with the boundary evidence on either side of it."""
+    entry.occurrences.append(occurrence)
+    entry.left_neighbours.append(left_neighbour)
+    entry.right_neighbours.append(right_neighbour)
+    entry.left_strength += left_strength
+    entry.right_strength += right_strength
+    entry.cue_count += cued
 
 
 @lru_cache(maxsize=1)
