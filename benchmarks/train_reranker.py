@@ -64,8 +64,9 @@ class RecordingMatcher(Matcher):
 
 def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",)) -> list[dict]:
     """One row per gold term and run; each row names the list it comes from (`devset`)."""
-    gold = [term for path in devsets for term in read_gold(path)]
-    list_of = {(term.zh, Path(term.file).name): path.name for path in devsets for term in read_gold(path)}
+    gold_of = {path.name: read_gold(path) for path in devsets}
+    gold = [term for terms in gold_of.values() for term in terms]
+    list_of = {(term.zh, Path(term.file).name): name for name, terms in gold_of.items() for term in terms}
     by_file: dict[str, list] = defaultdict(list)
     for term in gold:
         by_file[Path(term.file).name].append(term)
