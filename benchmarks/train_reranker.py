@@ -33,6 +33,7 @@ import numpy as np
 
 from termsieve import api, rerank
 from termsieve.chinese import to_simplified
+from termsieve.errors import InputError
 from termsieve.evaluate import read_gold, targets_match
 from termsieve.matching import Matcher, hand_order
 
@@ -201,7 +202,10 @@ def main() -> None:
     modes = tuple(mode for mode in args.modes.split(",") if mode)
     if not modes or set(modes) - {"terms", "extract"}:
         sys.exit("--modes: terms, extract or both")
-    collected = collect(args.corpus, devsets + args.measure, modes)
+    try:
+        collected = collect(args.corpus, devsets + args.measure, modes)
+    except InputError as error:  # an unreadable or malformed list: its path and line, no traceback
+        sys.exit(str(error))
     measured_names = {path.name for path in args.measure}
     rows = [row for row in collected if row["devset"] not in measured_names]
     measured = [row for row in collected if row["devset"] in measured_names]

@@ -183,6 +183,15 @@ def test_training_refuses_the_held_out_lists(held_out, option, monkeypatch):
         trainer.main()
 
 
+def test_training_names_an_unreadable_list_without_a_traceback(tmp_path, monkeypatch):
+    trainer = _trainer()
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("zh\ten\tkind\tfile\n沼气\tmethane\tweird\tGR2008.tmx\n", encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["train_reranker.py", "--measure", str(bad)])
+    with pytest.raises(SystemExit, match=r"bad\.tsv:2: bad kind"):
+        trainer.main()
+
+
 def test_training_refuses_a_list_it_would_both_train_on_and_measure(monkeypatch):
     trainer = _trainer()
     devset = str(Path(trainer.REPO, "benchmarks", "dev", "gr-dev9.tsv"))
