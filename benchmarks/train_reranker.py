@@ -13,7 +13,7 @@ whether each candidate matches the gold (termsieve.evaluate's rules). A conditio
     python benchmarks/train_reranker.py [--corpus DIR] [--devset TSV ...] [--measure TSV ...] [--l2 1.0]
                                         [--write]
 
-`--measure` scores a list the model is not fitted on (the development list gr-dev9.tsv) the same way,
+`--measure` scores a list the model is not fitted on (the development lists gr-dev9.tsv, gr-dev10.tsv) the same way,
 report by report, without letting it train anything.
 
 Needs ../shared/corpus (not in the repository: no licence is stated for it). The held-out lists
