@@ -440,3 +440,31 @@ def test_spans_with_the_same_words_share_one_key():
     shared = [span for span in spans[1] if span.key in keys]
     assert shared
     assert all(span.key is keys[span.key] for span in shared)
+
+
+def test_verb_phrases_jieba_tags_as_names_are_tagged_as_verbs():
+    # jieba's dictionary has 大力加强 and 严格执行 as person names; they are an adverb or adjective and a verb.
+    tokens = get_segmenter("jieba").tokens("大力加强县城建设，严格执行规定")
+    tags = {token.text: token.tag for token in tokens}
+    assert tags["大力加强"] == "v" and tags["严格执行"] == "v"
+
+
+def test_set_phrases_and_user_words_keep_their_name_tags():
+    tags = {token.text: token.tag for token in get_segmenter("jieba").tokens("实施科教兴国战略")}
+    assert tags["科教兴国"] == "ns"  # a verbal slogan, and a term: not mended
+    user = get_segmenter("jieba", ["严格执行"]).tokens("严格执行规定")
+    assert {token.text: token.tag for token in user}["严格执行"] == "nz"
+
+
+def test_an_adverb_and_a_verb_tagged_as_a_name_count_as_a_verb_opening_a_candidate():
+    segmenter = get_segmenter("jieba")
+    lines = ["大力加强县城和中心镇基础设施建设。", "加快县城发展。"]
+    mended = [(line, segmenter.tokens(line)) for line in lines]
+    as_jieba_tags = [(line, [token._replace(tag="nr") if token.text == "大力加强" else token for token in tokens])
+                     for line, tokens in mended]
+
+    def termhood(units):
+        found = candidates.score(candidates.collect(units), lambda word: False)
+        return {candidate.simplified: candidate.termhood for candidate in found}["大力加强县城"]
+
+    assert termhood(mended) < termhood(as_jieba_tags)

@@ -7,7 +7,7 @@ one character, so offsets in the Simplified text are offsets in the text as writ
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
@@ -197,19 +197,66 @@ class _PrefixFiller:
                 self._frequencies.update(marshal.loads(entries))
 
 
+# jieba's dictionary tags many verb phrases as names (大力加强, 严格执行, 努力实现 as person names):
+# taken for nouns, they let 大力加强县城 pass for a term.
+_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+
+
+class _DictionaryTags:
+    """Word -> part of speech by jieba's dictionary, with its verb phrases tagged as names mended;
+    a user's words are names ("nz")."""
+
+    def __init__(self, user_words: Iterable[str] = ()):
+        self._user_words = frozenset(user_words)
+        self._table = _dictionary_tags().with_overrides(dict.fromkeys(self._user_words, "nz"))
+        self._mended: dict[str, str] = {}
+
+    def tag(self, word: str) -> str:
+        tag = self._table.get(word, "x")
+        if tag not in _NAME_TAGS or word in self._user_words:
+            return tag
+        mended = self._mended.get(word)
+        if mended is None:
+            mended = self._mended[word] = _verb_tagged_as_name(word, tag, self._table)
+        return mended
+
+
+def _verb_tagged_as_name(word: str, tag: str, table: WordTable) -> str:
+    """The tag of a dictionary word jieba tags as a name: "v" when it is an adverb or adjective
+    followed by a verb (大力 | 加强, 严格 | 执行), else the name tag as it stands. Verbal set phrases
+    (科教兴国, 防沙治沙) are terms and keep it; so does a name CC-CEDICT knows (a capitalized gloss).
+    On nine government work reports this took out 120 rows (严格执行, 大力支持社会资本兴办, 努力提高行政效能)
+    and brought in 43 (行政效能, 全民健身运动 for 广泛开展全民健身运动) of 38,559; 2 more of the
+    development lists' 1,416 terms were found, none lost."""
+    from .dictionary import lookup
+
+    if any(gloss[:1].isupper() for gloss in lookup(word)):
+        return tag
+    for cut in range(1, len(word)):
+        if table.get(word[cut:]) == "v" and _is_modifier(word[:cut], table, lookup):
+            return "v"
+    return tag
+
+
+def _is_modifier(word: str, table: WordTable, lookup: Callable[[str], tuple[str, ...]]) -> bool:
+    """An adverb or adjective by jieba's tag, or by CC-CEDICT's glosses (大力: energetically, vigorously)."""
+    if table.get(word) in ("a", "ad", "d"):
+        return True
+    glosses = lookup(word)
+    return bool(glosses) and all(gloss.endswith("ly") for gloss in glosses)
+
+
 class _JiebaBackend:
     def __init__(self, user_words: Iterable[str]):
         jieba = _import_jieba()
         jieba.setLogLevel(30)  # logging.WARNING, without importing logging on the check path
         self._tokenizer, self._filler = _loaded_tokenizer(jieba)
         # The POS tagger itself is slow; the dictionary's own tags are enough for boundary decisions.
-        self._tags = _dictionary_tags()
         user_words = list(user_words)
         for word in user_words:
             self._cover(word)  # add_word cuts the word and must not be overwritten by its entries later
             self._tokenizer.add_word(word)
-        if user_words:
-            self._tags = self._tags.with_overrides(dict.fromkeys(user_words, "nz"))
+        self._tags = _DictionaryTags(user_words)
 
     def _cover(self, text: str) -> None:
         if self._filler is not None:
@@ -217,11 +264,8 @@ class _JiebaBackend:
 
     def tokens(self, text: str) -> list[Token]:
         self._cover(text)
-        tags = self._tags
-        return [
-            Token(word, start, tags.get(word, "x"))
-            for word, start, _ in self._tokenizer.tokenize(text)
-        ]
+        tag = self._tags.tag
+        return [Token(word, start, tag(word)) for word, start, _ in self._tokenizer.tokenize(text)]
 
     def words(self, text: str) -> list[str]:
         self._cover(text)
@@ -243,7 +287,7 @@ class _PkusegBackend:
         # pkuseg's own tagger downloads its model on first use; the dictionary tags from jieba are
         # enough for term boundaries and ship with it.
         self._model = pkuseg.pkuseg(user_dict=words or "default", postag=False)
-        self._tags = _dictionary_tags().with_overrides(dict.fromkeys(words, "nz"))
+        self._tags = _DictionaryTags(words)
 
     def tokens(self, text: str) -> list[Token]:
         result: list[Token] = []
@@ -252,7 +296,7 @@ class _PkusegBackend:
             start = text.find(word, position)
             if start < 0:  # pkuseg normalizes some characters; skip rather than misplace offsets
                 continue
-            result.append(Token(word, start, self._tags.get(word, "x")))
+            result.append(Token(word, start, self._tags.tag(word)))
             position = start + len(word)
         return result
 
