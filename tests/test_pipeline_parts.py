@@ -468,31 +468,3 @@ def test_an_adverb_and_a_verb_tagged_as_a_name_count_as_a_verb_opening_a_candida
         return {candidate.simplified: candidate.termhood for candidate in found}["大力加强县城"]
 
     assert termhood(mended) < termhood(as_jieba_tags)
-
-
-def test_a_verbal_noun_the_dictionary_knows_only_as_a_verb_bounds_a_term_as_a_verb():
-    from termsieve.candidates import _boundary_strength
-    from termsieve.chinese import Token
-
-    assert dictionary.lookup("防控") and all(gloss.startswith("to ") for gloss in dictionary.lookup("防控"))
-    assert _boundary_strength(Token("防控", 0, "vn")) == _boundary_strength(Token("推动", 0, "v"))
-    # 发展 is also "development": as a neighbour it may modify the term, so it bounds it less.
-    assert _boundary_strength(Token("发展", 0, "vn")) < _boundary_strength(Token("防控", 0, "vn"))
-
-
-def test_a_string_opening_on_a_word_the_dictionary_knows_only_as_a_verb_is_suspect(monkeypatch):
-    # jieba tags 深化 ("to deepen") as an abbreviation, so its tag alone does not mark 深化价格改革.
-    from termsieve import candidates as module
-
-    segmenter = get_segmenter("jieba")
-    lines = ["深化价格改革。", "推进价格改革。", "价格改革取得进展。"]
-    units = [(line, segmenter.tokens(line)) for line in lines]
-    assert {token.text: token.tag for token in units[0][1]}["深化"] not in ("v", "vn")
-
-    def termhood():
-        found = module.score(module.collect(units), lambda word: False)
-        return {candidate.simplified: candidate.termhood for candidate in found}["深化价格改革"]
-
-    with_dictionary = termhood()
-    monkeypatch.setattr(module, "_verbal_by_dictionary", lambda word: False)
-    assert with_dictionary < termhood()

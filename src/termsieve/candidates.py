@@ -24,7 +24,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from .chinese import Token
@@ -118,16 +118,6 @@ def _can_start(tokens: Sequence[Token], index: int) -> bool:
     return True
 
 
-@cache
-def _verbal_by_dictionary(word: str) -> bool:
-    """Does CC-CEDICT gloss the word only as a verb? jieba's dictionary tags some verbs otherwise
-    (深化 as an abbreviation, 重塑 as a noun, 防控 as a verbal noun)."""
-    from .dictionary import lookup
-
-    glosses = lookup(word)
-    return bool(glosses) and all(gloss.startswith("to ") for gloss in glosses)
-
-
 def _can_end(token: Token) -> bool:
     if token.tag == "h":
         return False  # a prefix
@@ -140,8 +130,7 @@ def _boundary_strength(token: Token | None, right: bool = False) -> float:
     """How clearly a neighbouring token ends a noun phrase: 1 for nothing/punctuation/function words."""
     if token is None or not _is_word_token(token) or _is_function(token):
         return 1.0
-    if token.tag in _VERB_TAGS or (token.tag == "vn" and _verbal_by_dictionary(token.text)):
-        # A verbal noun the dictionary knows only as a verb (防控, 运用) governs what follows it.
+    if token.tag in _VERB_TAGS:
         return 0.85
     if token.tag in {"m", "q"}:
         return 0.7
@@ -418,13 +407,7 @@ def score(stats: dict[str, _Stats], is_lexicalized) -> list[Candidate]:
             # (十三五), and either is one unit.
             starts_with_verb = False
             inner_verbs = inner_numerals = 0
-        # A word the dictionary glosses only as a verb, whatever jieba's tag (深化 | 价格改革), is
-        # suspect as a verbal noun is. With the boundary above, on nine reports: 2 more of the
-        # development lists' 1,416 terms found and 2 more right (立德树人 lost, 3 gained), as many rows,
-        # and more of those terms among each report's first 200 rows (134 -> 141) and 1,000 (419 -> 428).
-        opens_verbal = entry.tags[0] == "vn" or (
-            not starts_with_verb and not entry.whole and _verbal_by_dictionary(entry.tokens[0]))
-        if starts_with_verb or opens_verbal:
+        if starts_with_verb or entry.tags[0] == "vn":
             # A verb opening the string usually governs the term rather than belonging to it, the
             # more so when what follows it stands as a term of its own (打造 | 国家数据管理中心). A verbal
             # noun (发展, 建设) is often a modifier (发展规划), so it is suspect only in that case.
