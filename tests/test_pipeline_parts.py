@@ -468,3 +468,21 @@ def test_an_adverb_and_a_verb_tagged_as_a_name_count_as_a_verb_opening_a_candida
         return {candidate.simplified: candidate.termhood for candidate in found}["大力加强县城"]
 
     assert termhood(mended) < termhood(as_jieba_tags)
+
+
+def test_numbers_with_separators_are_one_english_word():
+    words = [word.text for word in tokenize("About 1,000 enterprises cut PM2.5 density by 2.5 percent in 2015.")]
+    assert words == ["About", "1,000", "enterprises", "cut", "PM2.5", "density", "by", "2.5", "percent", "in",
+                     "2015", "."]
+
+
+def test_a_count_does_not_open_the_rendering_of_a_term_without_a_numeral():
+    # No gloss of 病险 is in the sentence, so the word before "reservoirs" may stand for it, but a count may not.
+    matcher, units = _matcher([("完成病险水库除险加固", "We reinforced 183 reservoirs.")])
+    assert _best(matcher, units, "病险水库", ("病险", "水库")).best.target == "reservoirs"
+
+
+def test_a_term_with_a_numeral_keeps_its_number():
+    matcher, units = _matcher([("开展千家企业节能行动", "We launched a campaign to save energy in 1,000 enterprises.")])
+    match = _best(matcher, units, "千家企业", ("千", "家", "企业"))
+    assert match.best.target == "1,000 enterprises"

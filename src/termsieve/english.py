@@ -11,7 +11,9 @@ from functools import lru_cache
 # gloss; offsets keep the original text recoverable.
 # Word processors write U+2010 (hyphen) and U+2011 (non-breaking hyphen) for "-" in compounds.
 _HYPHENS = "-\u2010\u2011"
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\]]|[" + _HYPHENS + "]")
+# A number with separators is one word (1,000; 2.5; PM2.5): split, "1,000 enterprises" gave the rendering
+# "000 enterprises", and the point of 2.5 was a sentence end no span crosses.
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?|[,;:.!?()\"“”‘’\[\]]|[" + _HYPHENS + "]")
 # Punctuation a term's English rendering never spans: sentence and clause ends, brackets. Quotes may
 # sit inside one (“chain master” enterprises) and are left out of what is reported.
 HARD_BREAKS = frozenset(";:.!?()[]")

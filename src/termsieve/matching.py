@@ -743,10 +743,13 @@ class Matcher:
         # term opens with one too (补短板: strengthen | points of weakness).
         verb_may_lead = not profile or any(
             gloss.startswith("to ") for gloss in self._lookup(profile[0].text))
+        quantity_blocked = not _NUMERAL.search(term)
         for anchor in anchors:
             first = anchor
             while first > 0 and words[first].joined_to_previous:
                 first -= 1  # a span starts at the start of a hyphenated compound
+            if quantity_blocked and _QUANTITY.match(words[first].text):
+                continue
             starts.add(first)
             clause = clause_of[anchor]
             lead = min(_MAX_LEADING_FILL,
@@ -755,6 +758,8 @@ class Matcher:
                 if first == 0 or not words[first - 1].is_content or first - 1 in explained:
                     break
                 if not verb_may_lead and words[first - 1].text.lower() in self._verbs:
+                    break
+                if quantity_blocked and _QUANTITY.match(words[first - 1].text):
                     break
                 first -= 1
                 while first > 0 and words[first].joined_to_previous:
@@ -1089,11 +1094,15 @@ class Matcher:
             first -= 1
         while last + 1 < len(words) and words[last + 1].joined_to_previous:
             last += 1
+        quantity_blocked = not _NUMERAL.search(
+            self.units[occurrence.unit].simplified[occurrence.start:occurrence.end])
         while True:
             j = first - 1
             while j >= 0 and not words[j].is_content and words[j].text[0].isalnum():
                 j -= 1
             if j < 0 or first - j > _ALIGNED_SPAN_GAP or j not in mass:
+                break
+            if quantity_blocked and _QUANTITY.match(words[j].text):
                 break
             first = j
             while first > 0 and words[first].joined_to_previous:
@@ -1491,6 +1500,14 @@ _MEANINGFUL_FUNCTION_WORDS = frozenset({
     "all", "each", "every", "no", "not", "non", "none", "other", "another", "some", "any", "both", "more",
     "most", "per", "between", "without", "whole",
 })
+
+
+# A count before a rendering is the sentence's, not the term's (183 | dangerous reservoirs, 7,000 |
+# schools with student dormitory facilities), unless the term holds a numeral itself (千家企业: 1,000
+# enterprises). A year is not a count: 2008 Olympics.
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿两零〇]")
+_QUANTITY = re.compile(
+    r"(?i)^(?:(?!(?:19|20)[0-9][0-9]$)[0-9][0-9,.]*|hundreds?|thousands?|millions?|billions?|trillions?)$")
 
 
 @lru_cache(maxsize=65_536)
