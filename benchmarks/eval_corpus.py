@@ -10,7 +10,14 @@ then `termsieve.evaluate` prints recall, top-1 and top-3 per file and overall (o
 a term not extracted counts as wrong), with the direct/free split overall.
 
     python benchmarks/eval_corpus.py [TMX ...] [--devset FILE] [--mode free|terms|both]
-                                     [--keep DIR] [--misses] [--json]
+                                     [--paragraphs MIN-MAX] [--seed N] [--keep DIR] [--misses] [--json]
+
+`--paragraphs 5-15` measures the path most documents take instead: each TMX is re-joined into
+paragraphs of 5 to 15 units and written as interleaved text like the bundled example (a Chinese
+paragraph, then its English), which termsieve must split into sentences and align again. A unit
+with no punctuation at its end on either side (a heading) stays a paragraph of its own, and a
+paragraph ends only where a Chinese sentence does. The files go to the work directory, never into
+the repository.
 
 Without TMX paths it uses ../shared/corpus/*.tmx next to the repository, if present. Exit status:
 0 when every run worked (whatever the scores), 1 when a run failed, 2 when there is nothing to run.
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -61,6 +69,49 @@ def termsieve_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "termsieve"]
 
 
+_SENTENCE_END = tuple("。！？；!?;")
+_HEADING_END = tuple("。！？；，、：!?;,:.")
+
+
+def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path) -> Path:
+    """The TMX's units re-joined into paragraphs of `sizes` units (at random, from `seed`), written as
+    interleaved Chinese and English lines."""
+    from termsieve.readers import read_corpus
+
+    randomness = random.Random(f"{seed}:{tmx.name}")
+    lines: list[str] = []
+    chinese: list[str] = []
+    english: list[str] = []
+    wanted = randomness.randint(*sizes)
+
+    def close() -> None:
+        nonlocal wanted
+        if chinese:
+            lines.extend(["".join(chinese), " ".join(english)])
+        chinese.clear()
+        english.clear()
+        wanted = randomness.randint(*sizes)
+
+    for pair in read_corpus([tmx]).pairs:
+        source, target = " ".join(pair.source.split()), " ".join(pair.target.split())
+        if not source or not target:
+            continue
+        if not source.endswith(_HEADING_END) and not target.endswith(_HEADING_END):
+            close()
+            chinese.append(source)
+            english.append(target)
+            close()
+            continue
+        chinese.append(source)
+        english.append(target)
+        if len(chinese) >= wanted and source.endswith(_SENTENCE_END):
+            close()
+    close()
+    path = workdir / f"{tmx.stem}.paragraphs.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def run_extract(tmx: Path, mode: str, terms: list[str], workdir: Path) -> tuple[Path, float, str]:
     output = workdir / f"{tmx.stem}.{mode}.tsv"
     command = [*termsieve_command(), "extract", str(tmx), "-o", str(output), "--quiet"]
@@ -78,11 +129,13 @@ def run_extract(tmx: Path, mode: str, terms: list[str], workdir: Path) -> tuple[
     return output, seconds, ""
 
 
-def evaluate_file(tmx: Path, gold, modes: tuple[str, ...], workdir: Path) -> list[Run]:
+def evaluate_file(tmx: Path, gold, modes: tuple[str, ...], workdir: Path,
+                  paragraphs: tuple[int, int] | None = None, seed: int = 1) -> list[Run]:
     terms = list(dict.fromkeys(term.zh for term in gold))
+    source = tmx if paragraphs is None else paragraphs_file(tmx, paragraphs, seed, workdir)
     runs = []
     for mode in modes:
-        output, seconds, error = run_extract(tmx, mode, terms, workdir)
+        output, seconds, error = run_extract(source, mode, terms, workdir)
         report = None
         if not error:
             try:
@@ -109,11 +162,25 @@ def format_row(run: Run) -> str:
     )
 
 
+def _sizes(text: str) -> tuple[int, int]:
+    low, _, high = text.partition("-")
+    try:
+        sizes = (int(low), int(high or low))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected MIN-MAX, such as 5-15") from None
+    if not 1 <= sizes[0] <= sizes[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected 1 <= MIN <= MAX")
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("tmx", nargs="*", type=Path, help="TMX files (default: ../shared/corpus/*.tmx)")
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     parser.add_argument("--mode", choices=(*MODES, "both"), default="both")
+    parser.add_argument("--paragraphs", type=_sizes, default=None, metavar="MIN-MAX",
+                        help="re-join each TMX into paragraphs of MIN to MAX units, as interleaved text")
+    parser.add_argument("--seed", type=int, default=1, help="for --paragraphs (default 1)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the extract outputs in this directory")
     parser.add_argument("--misses", action="store_true", help="also print the misses of each overall report")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -136,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             if not file_gold:
                 print(f"{tmx.name}: no dev-set rows, skipped", file=sys.stderr)
                 continue
-            for run in evaluate_file(tmx, file_gold, modes, workdir):
+            for run in evaluate_file(tmx, file_gold, modes, workdir, args.paragraphs, args.seed):
                 runs.append(run)
                 if not args.json:
                     print(format_row(run), flush=True)

@@ -162,3 +162,54 @@ def test_eval_corpus_end_to_end_aligns_every_dev_term(capsys) -> None:
     overall = json.loads(capsys.readouterr().out)["overall"]["terms"]["overall"]
     assert overall["total"] == overall["found"] >= 25
     assert 0 < overall["top1"] <= overall["top3"] <= overall["total"]
+
+
+PARAGRAPH_UNITS = [
+    ("一、工作回顾", "I. Review of Our Work"),
+    ("过去一年，", "The past year was not easy."),
+    ("我们推进供给侧结构性改革。", "We advanced supply-side structural reform."),
+    ("积极稳妥处置“僵尸企业”。", "We addressed the issue of \"zombie enterprises\"."),
+    ("发展分享经济。", "We developed the sharing economy."),
+    ("二、今年的任务", "II. This Year's Tasks"),
+    ("扩大有效投资。", "We will expand effective investment."),
+]
+
+
+def test_paragraphs_rejoin_units_as_interleaved_text(tmp_path: Path) -> None:
+    tmx = write_tmx(tmp_path / "GR2097.tmx", PARAGRAPH_UNITS)
+    path = eval_corpus.paragraphs_file(tmx, (2, 2), 1, tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        # A heading stays alone; a paragraph never ends after a clause ending in a comma.
+        "一、工作回顾", "I. Review of Our Work",
+        "过去一年，我们推进供给侧结构性改革。",
+        "The past year was not easy. We advanced supply-side structural reform.",
+        "积极稳妥处置“僵尸企业”。发展分享经济。",
+        "We addressed the issue of \"zombie enterprises\". We developed the sharing economy.",
+        "二、今年的任务", "II. This Year's Tasks",
+        "扩大有效投资。", "We will expand effective investment.",
+    ]
+    # termsieve reads it back as the same text, paragraph by paragraph.
+    from termsieve import api
+
+    pairs = api.read([path]).pairs
+    assert [pair.source for pair in pairs] == lines[0::2]
+    assert [pair.target for pair in pairs] == lines[1::2]
+
+
+def test_paragraph_sizes_are_checked() -> None:
+    assert eval_corpus._sizes("5-15") == (5, 15)
+    assert eval_corpus._sizes("4") == (4, 4)
+    for bad in ("x-3", "0-2", "6-5"):
+        with pytest.raises(Exception, match="MIN"):
+            eval_corpus._sizes(bad)
+
+
+def test_eval_corpus_paragraphs_runs_extract_on_the_rejoined_text(tmp_path: Path, corpus: Path,
+                                                                   fake_termsieve: Path, capsys) -> None:
+    keep = tmp_path / "kept"
+    status = eval_corpus.main([str(corpus / "GR2099.tmx"), "--devset", str(devset(tmp_path)), "--mode", "terms",
+                               "--paragraphs", "2-3", "--keep", str(keep), "--json"])
+    assert status == 0
+    assert (keep / "GR2099.paragraphs.txt").read_text(encoding="utf-8").startswith("我们要推进供给侧结构性改革。")
+    assert json.loads(capsys.readouterr().out)["overall"]["terms"]["overall"]["total"] == 3
