@@ -486,3 +486,35 @@ def test_a_term_with_a_numeral_keeps_its_number():
     matcher, units = _matcher([("开展千家企业节能行动", "We launched a campaign to save energy in 1,000 enterprises.")])
     match = _best(matcher, units, "千家企业", ("千", "家", "企业"))
     assert match.best.target == "1,000 enterprises"
+
+
+def test_a_rendering_ending_on_a_verb_keeps_its_particle():
+    pairs = [
+        (["坚持", "改革", "开放"], "We will continue reform and opening up in all areas."),
+        (["深化", "改革", "开放"], "Deepening reform and opening up is the key."),
+        (["改革", "开放", "提升", "经济"], "Reform and opening up has lifted the economy."),
+    ]
+    units = [make_unit("".join(words), english, tokenize(english)) for words, english in pairs]
+    matcher = Matcher(units, dictionary.lookup, None)
+    occurrences = [TermOccurrence(0, 2, 6), TermOccurrence(1, 2, 6), TermOccurrence(2, 0, 4)]
+    match = matcher.choose(occurrences, [matcher.occurrence_spans(("改革", "开放"), "改革开放", occurrence)
+                                         for occurrence in occurrences])
+    assert match.best is not None and match.best.target == "reform and opening up"
+    highlighted = {english[start:end] for (_, english), (start, end) in zip(pairs, match.spans.values())}
+    assert highlighted == {"reform and opening up", "Reform and opening up"}
+
+
+@pytest.mark.parametrize(("sentence", "verb", "expected"), [
+    ("We opened up.", "opened", "opened up"),
+    ("Old capacity was phased out in steel.", "phased", "phased out"),
+    ("Millions were lifted out of poverty.", "lifted", "lifted"),
+    ("Firms moved up the value chain.", "moved", "moved"),
+    ("Prices went up 2 percent.", "went", "went"),
+])
+def test_a_particle_that_opens_a_phrase_of_its_own_stays_out(sentence, verb, expected):
+    from termsieve.matching import _past_particle
+
+    words = tokenize(sentence)
+    verb_index = [word.text for word in words].index(verb)
+    last = _past_particle(words, verb_index + 1)
+    assert sentence[words[verb_index].start:words[last - 1].end] == expected

@@ -1046,7 +1046,7 @@ class Matcher:
         chosen = {}
         for index, span in spans.items():
             words = self.units[span.unit].words
-            chosen[index] = (words[span.first].start, words[span.last - 1].end)
+            chosen[index] = (words[span.first].start, words[_past_particle(words, span.last) - 1].end)
         return chosen
 
     def _add_aligned_spans(self, ranked: list[tuple[float, tuple[str, ...]]],
@@ -1467,7 +1467,7 @@ class Matcher:
         if text is None:
             unit = self.units[unit_index]
             words = unit.words
-            text = unit.target[words[first].start:words[last - 1].end]
+            text = unit.target[words[first].start:words[_past_particle(words, last) - 1].end]
             if _HAS_QUOTE.search(text):
                 text = _SPACES.sub(" ", text.translate(_DROP_QUOTES)).strip()
             sentence_initial = first <= unit.first_word
@@ -1529,6 +1529,31 @@ def _keep_best_parts(hits: list[tuple[int, int, int, float]]) -> None:
     if len(best_of) > 1:
         top = max(best_of.values()) - 0.01
         hits[:] = [hit for hit in hits if best_of[hit[0]] >= top]
+
+
+# Spans open and close on content words, but a phrasal verb's particle belongs to its rendering:
+# reform and opening up, phase out, lay off. Not when it opens a phrase of its own: up the value
+# chain, out of poverty, up to 2 percent.
+_PARTICLES = frozenset({"up", "out", "off"})
+_OPENS_OWN_PHRASE = frozenset({"the", "a", "an", "of", "to", "from", "its", "their", "our", "this", "these",
+                               "that", "those", "by"})
+
+
+def _past_particle(words: Sequence[Word], last: int) -> int:
+    """`last` (exclusive), moved past a particle that completes the span's last word."""
+    if last >= len(words) or last == 0:
+        return last
+    particle = words[last]
+    if particle.text not in _PARTICLES or particle.joined_to_previous:
+        return last
+    before = words[last - 1]
+    if not before.is_content or not before.text.isalpha():
+        return last
+    if last + 1 < len(words):
+        following = words[last + 1].text
+        if following.lower() in _OPENS_OWN_PHRASE or following[0].isdigit():
+            return last
+    return last + 1
 
 
 def _cuts_noun_phrase(last: Word, following: Word) -> bool:
