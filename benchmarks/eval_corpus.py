@@ -10,14 +10,16 @@ then `termsieve.evaluate` prints recall, top-1 and top-3 per file and overall (o
 a term not extracted counts as wrong), with the direct/free split overall.
 
     python benchmarks/eval_corpus.py [TMX ...] [--devset FILE] [--mode free|terms|both]
-                                     [--paragraphs MIN-MAX] [--seed N] [--keep DIR] [--misses] [--json]
+                                     [--paragraphs MIN-MAX [--traditional]] [--seed N] [--keep DIR]
+                                     [--misses] [--json]
 
 `--paragraphs 5-15` measures the path most documents take instead: each TMX is re-joined into
 paragraphs of 5 to 15 units and written as interleaved text like the bundled example (a Chinese
 paragraph, then its English), which termsieve must split into sentences and align again. A unit
 with no punctuation at its end on either side (a heading) stays a paragraph of its own, and a
 paragraph ends only where a Chinese sentence does. The files go to the work directory, never into
-the repository.
+the repository. With `--traditional` as well, their Chinese (and the terms given to `--terms`) is
+converted to Traditional characters first (OpenCC s2t), like the bundled example.
 
 Without TMX paths it uses ../shared/corpus/*.tmx next to the repository, if present. Exit status:
 0 when every run worked (whatever the scores), 1 when a run failed, 2 when there is nothing to run.
@@ -73,9 +75,16 @@ _SENTENCE_END = tuple("。！？；!?;")
 _HEADING_END = tuple("。！？；，、：!?;,:.")
 
 
-def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path) -> Path:
+def to_traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path,
+                    traditional: bool = False) -> Path:
     """The TMX's units re-joined into paragraphs of `sizes` units (at random, from `seed`), written as
-    interleaved Chinese and English lines."""
+    interleaved Chinese and English lines; the Chinese in Traditional characters if `traditional`."""
     from termsieve.readers import read_corpus
 
     randomness = random.Random(f"{seed}:{tmx.name}")
@@ -87,7 +96,8 @@ def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path)
     def close() -> None:
         nonlocal wanted
         if chinese:
-            lines.extend(["".join(chinese), " ".join(english)])
+            paragraph = "".join(chinese)
+            lines.extend([to_traditional(paragraph) if traditional else paragraph, " ".join(english)])
         chinese.clear()
         english.clear()
         wanted = randomness.randint(*sizes)
@@ -130,9 +140,9 @@ def run_extract(tmx: Path, mode: str, terms: list[str], workdir: Path) -> tuple[
 
 
 def evaluate_file(tmx: Path, gold, modes: tuple[str, ...], workdir: Path,
-                  paragraphs: tuple[int, int] | None = None, seed: int = 1) -> list[Run]:
-    terms = list(dict.fromkeys(term.zh for term in gold))
-    source = tmx if paragraphs is None else paragraphs_file(tmx, paragraphs, seed, workdir)
+                  paragraphs: tuple[int, int] | None = None, seed: int = 1, traditional: bool = False) -> list[Run]:
+    terms = list(dict.fromkeys(to_traditional(term.zh) if traditional else term.zh for term in gold))
+    source = tmx if paragraphs is None else paragraphs_file(tmx, paragraphs, seed, workdir, traditional)
     runs = []
     for mode in modes:
         output, seconds, error = run_extract(source, mode, terms, workdir)
@@ -180,11 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=(*MODES, "both"), default="both")
     parser.add_argument("--paragraphs", type=_sizes, default=None, metavar="MIN-MAX",
                         help="re-join each TMX into paragraphs of MIN to MAX units, as interleaved text")
+    parser.add_argument("--traditional", action="store_true",
+                        help="with --paragraphs: the Chinese (and the given terms) in Traditional characters")
     parser.add_argument("--seed", type=int, default=1, help="for --paragraphs (default 1)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the extract outputs in this directory")
     parser.add_argument("--misses", action="store_true", help="also print the misses of each overall report")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
+    if args.traditional and args.paragraphs is None:
+        parser.error("--traditional needs --paragraphs")
 
     paths = args.tmx or sorted(DEFAULT_CORPUS.glob("*.tmx"))
     if not paths:
@@ -203,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             if not file_gold:
                 print(f"{tmx.name}: no dev-set rows, skipped", file=sys.stderr)
                 continue
-            for run in evaluate_file(tmx, file_gold, modes, workdir, args.paragraphs, args.seed):
+            for run in evaluate_file(tmx, file_gold, modes, workdir, args.paragraphs, args.seed,
+                                     args.traditional):
                 runs.append(run)
                 if not args.json:
                     print(format_row(run), flush=True)
