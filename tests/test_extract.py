@@ -368,3 +368,18 @@ def test_term_list_falls_back_to_the_corpus_encoding_only_when_it_is_not_utf8(tm
     refused = runner.invoke(cli, ["extract", str(EXAMPLE), "--terms", str(tmp_path / "gb.txt"),
                                   "-o", str(tmp_path / "refused.json"), "--quiet"])
     assert refused.exit_code == 3 and "gb.txt:2:" in refused.output and "--encoding" in refused.output
+
+
+def test_a_rare_two_character_word_with_clear_english_is_a_term_and_a_common_one_is_not(tmp_path):
+    source = tmp_path / "energy.txt"
+    source.write_text(
+        "我们支持光伏发电站建设，鼓励光伏产品出口。\n"
+        "We support the construction of photovoltaic power stations and encourage exports of photovoltaic products.\n"
+        "光伏和风电装机容量继续增长，市场需求旺盛。\n"
+        "Installed photovoltaic and wind power capacity kept growing, and market demand was strong.\n"
+        "今年，光伏行业扭亏为盈，市场秩序好转。\n"
+        "This year the photovoltaic industry returned to profit, and market order improved.\n",
+        encoding="utf-8")
+    targets = {term.source_simplified: term.target for term in api.extract(api.read([source])).terms}
+    assert targets.get("风电") == "wind power"  # weak termhood, but rare in general Chinese
+    assert "市场" not in targets  # everyday Chinese, whatever its English

@@ -33,6 +33,9 @@ MAX_CONTEXTS = 20
 # counts still use them all.
 MAX_OCCURRENCES_SCORED = 40
 MAX_OCCURRENCES_GATED = 10
+# A two-character word stands as a term of its own only when general language rarely uses it
+# (税负, 秸秆, 单产; not 市场 or 收入). Zipf 3.7: about five uses in a million words.
+_RARE_SHORT_WORD_ZIPF = 3.7
 MAX_JOBS = 4
 # Automatic worker counts keep the estimated peak of all processes under this.
 MEMORY_BUDGET_MB = 1024
@@ -199,8 +202,8 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
         if candidate.termhood < options.min_termhood:
             # A weak candidate earns a look only when its English is evidently compositional; a lone
             # segmenter token, only when it is long and rare in general language.
-            if len(candidate.tokens) < 2 and (len(candidate.simplified) < 3
-                                              or candidate.signals["general_zipf"] >= 4.5):
+            if len(candidate.tokens) < 2 and candidate.signals["general_zipf"] >= (
+                    _RARE_SHORT_WORD_ZIPF if len(candidate.simplified) < 3 else 4.5):
                 continue
             occurrences = _spread([TermOccurrence(o.unit, o.start, o.end) for o in candidate.occurrences],
                                   MAX_OCCURRENCES_GATED)
