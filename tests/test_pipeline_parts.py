@@ -518,3 +518,16 @@ def test_a_particle_that_opens_a_phrase_of_its_own_stays_out(sentence, verb, exp
     verb_index = [word.text for word in words].index(verb)
     last = _past_particle(words, verb_index + 1)
     assert sentence[words[verb_index].start:words[last - 1].end] == expected
+
+
+def test_a_rendering_opening_after_per_keeps_it():
+    pairs = [
+        (["农村", "居民", "人均", "收入"], "The per capita income of rural residents rose 9%."),
+        (["人均", "收入"], "Per capita income grew steadily."),
+    ]
+    units = [make_unit("".join(words), english, tokenize(english)) for words, english in pairs]
+    matcher = Matcher(units, dictionary.lookup, None)
+    occurrences = [TermOccurrence(0, 4, 8), TermOccurrence(1, 0, 4)]
+    match = matcher.choose(occurrences, [matcher.occurrence_spans(("人均", "收入"), "人均收入", occurrence)
+                                         for occurrence in occurrences])
+    assert match.best is not None and match.best.target == "per capita income"

@@ -1046,7 +1046,8 @@ class Matcher:
         chosen = {}
         for index, span in spans.items():
             words = self.units[span.unit].words
-            chosen[index] = (words[span.first].start, words[_past_particle(words, span.last) - 1].end)
+            chosen[index] = (words[_with_opener(words, span.first)].start,
+                             words[_past_particle(words, span.last) - 1].end)
         return chosen
 
     def _add_aligned_spans(self, ranked: list[tuple[float, tuple[str, ...]]],
@@ -1460,13 +1461,15 @@ class Matcher:
         return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
 
     def _span_text(self, unit_index: int, first: int, last: int) -> str:
-        """The English of words [first, last) of a unit as a term: quotes dropped, a capital that only
-        opens the sentence lowered. Memoized: nested terms and the re-choice ask for the same spans."""
+        """The English of words [first, last) of a unit as a term: with the function words its edges
+        cannot do without (per capita, opening up), quotes dropped, a capital that only opens the
+        sentence lowered. Memoized: nested terms and the re-choice ask for the same spans."""
         key = (unit_index, first, last)
         text = self._span_text_cache.get(key)
         if text is None:
             unit = self.units[unit_index]
             words = unit.words
+            first = _with_opener(words, first)
             text = unit.target[words[first].start:words[_past_particle(words, last) - 1].end]
             if _HAS_QUOTE.search(text):
                 text = _SPACES.sub(" ", text.translate(_DROP_QUOTES)).strip()
@@ -1537,6 +1540,13 @@ def _keep_best_parts(hits: list[tuple[int, int, int, float]]) -> None:
 _PARTICLES = frozenset({"up", "out", "off"})
 _OPENS_OWN_PHRASE = frozenset({"the", "a", "an", "of", "to", "from", "its", "their", "our", "this", "these",
                                "that", "those", "by"})
+
+
+def _with_opener(words: Sequence[Word], first: int) -> int:
+    """`first`, moved back onto a "per" that the span's first word cannot do without (per capita)."""
+    if first > 0 and words[first - 1].text.lower() == "per" and words[first].text[0].isalpha():
+        return first - 1
+    return first
 
 
 def _past_particle(words: Sequence[Word], last: int) -> int:
