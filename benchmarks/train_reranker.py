@@ -11,10 +11,13 @@ whether each candidate matches the gold (termsieve.evaluate's rules). A conditio
 * on all rows: the weights that `--write` saves to src/termsieve/reranker.json.
 
     python benchmarks/train_reranker.py [--corpus DIR] [--devset TSV ...] [--measure TSV ...] [--l2 1.0]
-                                        [--write]
+                                        [--modes terms,paragraphs] [--measure-modes paragraphs] [--write]
 
 `--measure` scores a list the model is not fitted on (the development lists gr-dev9.tsv, gr-dev10.tsv) the same way,
-report by report, without letting it train anything.
+report by report, without letting it train anything. `--modes` names the runs whose rows train the
+model (terms: `--terms` on the TMX; extract: free extraction; paragraphs: `--terms` on the report
+re-joined into paragraphs of 5-15 units, as `eval_corpus.py --paragraphs 5-15` does);
+`--measure-modes` adds runs that are scored but train nothing.
 
 Needs ../shared/corpus (not in the repository: no licence is stated for it). The held-out lists
 (gr-heldout4.tsv, gr-heldout5.tsv, gr-heldout6.tsv and the reserve gr-heldout8.tsv) are refused; see
@@ -25,11 +28,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
+from eval_corpus import paragraphs_file
 
 from termsieve import api, rerank
 from termsieve.chinese import to_simplified
@@ -44,6 +49,8 @@ DEFAULT_DEVSETS = [REPO / "benchmarks" / "dev" / name for name in DEVELOPMENT_LI
 # They measure; they never train.
 HELD_OUT = ("gr-heldout4.tsv", "gr-heldout5.tsv", "gr-heldout6.tsv", "gr-heldout8.tsv")
 OUTPUT = REPO / "src" / "termsieve" / "reranker.json"
+PARAGRAPH_SIZES = (5, 15)
+MODES = ("terms", "extract", "paragraphs")
 
 
 class RecordingMatcher(Matcher):
@@ -63,8 +70,13 @@ class RecordingMatcher(Matcher):
         return hand_order(candidates, limit)
 
 
-def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",)) -> list[dict]:
-    """One row per gold term and run; each row names the list it comes from (`devset`)."""
+def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",),
+            workdir: Path | None = None) -> list[dict]:
+    """One row per gold term and run; each row names the list it comes from (`devset`).
+
+    Mode `paragraphs` is `--terms` alignment on the report re-joined into paragraphs of 5-15 units
+    (eval_corpus.py --paragraphs 5-15), written to `workdir`.
+    """
     gold_of = {path.name: read_gold(path) for path in devsets}
     gold = [term for terms in gold_of.values() for term in terms]
     list_of = {(term.zh, Path(term.file).name): name for name, terms in gold_of.items() for term in terms}
@@ -81,8 +93,10 @@ def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("te
             corpus = api.read([path])
             for mode in modes:
                 RecordingMatcher.recorded = {}
-                if mode == "terms":
-                    extraction = api.align_terms(corpus, [term.zh for term in by_file[name]],
+                if mode in ("terms", "paragraphs"):
+                    source = corpus if mode == "terms" else api.read(
+                        [paragraphs_file(path, PARAGRAPH_SIZES, 1, workdir or Path("."))])
+                    extraction = api.align_terms(source, [term.zh for term in by_file[name]],
                                                  api.ExtractOptions(jobs=1))
                 else:
                     extraction = api.extract(corpus, api.ExtractOptions(jobs=1))
@@ -184,6 +198,9 @@ def main() -> None:
     parser.add_argument("--modes", default="terms",
                         help="runs whose candidates train the model: terms (--terms alignment), extract "
                              "(free extraction: the gold terms it finds), or both, comma-separated")
+    parser.add_argument("--measure-modes", default="",
+                        help="runs whose rows are scored by the models but train nothing (same names as "
+                             "--modes), comma-separated")
     parser.add_argument("--drop", default="", help="comma-separated features to leave out (their weight stays 0)")
     parser.add_argument("--measure", type=Path, action="append", default=[],
                         help="a list to measure, not train on: its rows of each report are scored by the "
@@ -199,11 +216,14 @@ def main() -> None:
     both = {path.name for path in devsets} & {path.name for path in args.measure}
     if both:
         sys.exit(f"{', '.join(sorted(both))}: both trained on and measured")
-    modes = tuple(mode for mode in args.modes.split(",") if mode)
-    if not modes or set(modes) - {"terms", "extract"}:
-        sys.exit("--modes: terms, extract or both")
+    train_modes = tuple(mode for mode in args.modes.split(",") if mode)
+    measure_modes = tuple(mode for mode in args.measure_modes.split(",") if mode and mode not in train_modes)
+    modes = train_modes + measure_modes
+    if not train_modes or set(modes) - set(MODES):
+        sys.exit(f"--modes, --measure-modes: {', '.join(MODES)}")
     try:
-        collected = collect(args.corpus, devsets + args.measure, modes)
+        with tempfile.TemporaryDirectory(prefix="termsieve-train-") as workdir:
+            collected = collect(args.corpus, devsets + args.measure, modes, Path(workdir))
     except InputError as error:  # an unreadable or malformed list: its path and line, no traceback
         sys.exit(str(error))
     measured_names = {path.name for path in args.measure}
@@ -217,7 +237,7 @@ def main() -> None:
     calibration: dict[int, list[bool]] = defaultdict(list)  # score decile -> right or not
     chosen: list[tuple[float, float, float, bool]] = []  # hand score, probability, score, right
     for report in sorted({row["report"] for row in rows}):
-        model = fit([row for row in rows if row["report"] != report], args.l2)
+        model = fit([row for row in rows if row["report"] != report and row["mode"] in train_modes], args.l2)
         for row in measured:
             if row["report"] == report:
                 choice = pick(model, row)
@@ -249,14 +269,14 @@ def main() -> None:
     print("how well each separates right targets from wrong (ROC AUC): "
           + ", ".join(f"{name} {roc_auc([(item[k], item[3]) for item in chosen]):.3f}"
                       for k, name in enumerate(("hand score", "probability", "score"))))
-    model = fit(rows, args.l2)
+    model = fit([row for row in rows if row["mode"] in train_modes], args.l2)
     for name, weight in sorted(zip(rerank.FEATURES, model.weights), key=lambda item: -abs(item[1])):
         print(f"  {name:18s} {weight:+.3f}")
     if args.write:
         metadata = {
             "devsets": [path.name for path in devsets],
-            "modes": list(modes),
-            "rows": len(rows),
+            "modes": list(train_modes),
+            "rows": sum(row["mode"] in train_modes for row in rows),
             "l2": args.l2,
             "dropped": args.drop.split(",") if args.drop else [],
             "leave_one_report_out_top1": round(counts[f"reranked {modes[0]} all"]

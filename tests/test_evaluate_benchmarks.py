@@ -213,3 +213,19 @@ def test_eval_corpus_paragraphs_runs_extract_on_the_rejoined_text(tmp_path: Path
     assert status == 0
     assert (keep / "GR2099.paragraphs.txt").read_text(encoding="utf-8").startswith("我们要推进供给侧结构性改革。")
     assert json.loads(capsys.readouterr().out)["overall"]["terms"]["overall"]["total"] == 3
+
+
+def test_eval_corpus_traditional_writes_the_chinese_and_the_terms_in_traditional(
+        tmp_path: Path, corpus: Path, fake_termsieve: Path, capsys) -> None:
+    keep = tmp_path / "kept"
+    status = eval_corpus.main([str(corpus / "GR2099.tmx"), "--devset", str(devset(tmp_path)), "--mode", "terms",
+                               "--paragraphs", "2-3", "--traditional", "--keep", str(keep), "--json"])
+    assert status == 0
+    assert (keep / "GR2099.paragraphs.txt").read_text(encoding="utf-8").startswith("我們要推進供給側結構性改革。")
+    assert "結構性改革" in (keep / "GR2099.paragraphs.terms.txt").read_text(encoding="utf-8")
+    assert json.loads(capsys.readouterr().out)["overall"]["terms"]["overall"]["total"] == 3
+
+
+def test_eval_corpus_traditional_needs_paragraphs(tmp_path: Path, corpus: Path) -> None:
+    with pytest.raises(SystemExit):
+        eval_corpus.main([str(corpus / "GR2099.tmx"), "--devset", str(devset(tmp_path)), "--traditional"])
