@@ -27,6 +27,7 @@ benchmarks/dev/README.md.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -34,7 +35,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-from eval_corpus import paragraphs_file
 
 from termsieve import api, rerank
 from termsieve.chinese import to_simplified
@@ -68,6 +68,16 @@ class RecordingMatcher(Matcher):
         term = self.units[first.unit].simplified[first.start:first.end]
         RecordingMatcher.recorded[term] = [(c.text, c.features, c.value) for c in candidates]
         return hand_order(candidates, limit)
+
+
+def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path) -> Path:
+    """eval_corpus.py's re-joining, loaded from beside this script (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("eval_corpus", Path(__file__).with_name("eval_corpus.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_corpus", module)  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module.paragraphs_file(tmx, sizes, seed, workdir)
 
 
 def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",),
