@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from termsieve.evaluate import (
@@ -75,10 +76,15 @@ _SENTENCE_END = tuple("。！？；!?;")
 _HEADING_END = tuple("。！？；，、：!?;,:.")
 
 
-def to_traditional(text: str) -> str:
+@lru_cache(maxsize=1)
+def _s2t():
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
 
 
 def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path,

@@ -31,6 +31,7 @@ import importlib.util
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -70,14 +71,15 @@ class RecordingMatcher(Matcher):
         return hand_order(candidates, limit)
 
 
-def paragraphs_file(tmx: Path, sizes: tuple[int, int], seed: int, workdir: Path) -> Path:
-    """eval_corpus.py's re-joining, loaded from beside this script (benchmarks/ is not a package)."""
+@lru_cache(maxsize=1)
+def _eval_corpus():
+    """eval_corpus.py, loaded from beside this script (benchmarks/ is not a package)."""
     spec = importlib.util.spec_from_file_location("eval_corpus", Path(__file__).with_name("eval_corpus.py"))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("eval_corpus", module)  # its dataclasses look their module up there
     spec.loader.exec_module(module)
-    return module.paragraphs_file(tmx, sizes, seed, workdir)
+    return module
 
 
 def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("terms",),
@@ -104,8 +106,12 @@ def collect(corpus_dir: Path, devsets: list[Path], modes: tuple[str, ...] = ("te
             for mode in modes:
                 RecordingMatcher.recorded = {}
                 if mode in ("terms", "paragraphs"):
-                    source = corpus if mode == "terms" else api.read(
-                        [paragraphs_file(path, PARAGRAPH_SIZES, 1, workdir or Path("."))])
+                    if mode == "terms":
+                        source = corpus
+                    else:
+                        if workdir is None:
+                            raise ValueError("mode paragraphs needs a work directory for the re-joined text")
+                        source = api.read([_eval_corpus().paragraphs_file(path, PARAGRAPH_SIZES, 1, workdir)])
                     extraction = api.align_terms(source, [term.zh for term in by_file[name]],
                                                  api.ExtractOptions(jobs=1))
                 else:

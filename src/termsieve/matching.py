@@ -1046,8 +1046,8 @@ class Matcher:
         chosen = {}
         for index, span in spans.items():
             words = self.units[span.unit].words
-            chosen[index] = (words[_with_opener(words, span.first)].start,
-                             words[_past_particle(words, span.last) - 1].end)
+            first, last = _rendering_edges(words, span.first, span.last)
+            chosen[index] = (words[first].start, words[last - 1].end)
         return chosen
 
     def _add_aligned_spans(self, ranked: list[tuple[float, tuple[str, ...]]],
@@ -1469,8 +1469,8 @@ class Matcher:
         if text is None:
             unit = self.units[unit_index]
             words = unit.words
-            first = _with_opener(words, first)
-            text = unit.target[words[first].start:words[_past_particle(words, last) - 1].end]
+            first, last = _rendering_edges(words, first, last)
+            text = unit.target[words[first].start:words[last - 1].end]
             if _HAS_QUOTE.search(text):
                 text = _SPACES.sub(" ", text.translate(_DROP_QUOTES)).strip()
             sentence_initial = first <= unit.first_word
@@ -1540,6 +1540,11 @@ def _keep_best_parts(hits: list[tuple[int, int, int, float]]) -> None:
 _PARTICLES = frozenset({"up", "out", "off"})
 _OPENS_OWN_PHRASE = frozenset({"the", "a", "an", "of", "to", "from", "its", "their", "our", "this", "these",
                                "that", "those", "by"})
+
+
+def _rendering_edges(words: Sequence[Word], first: int, last: int) -> tuple[int, int]:
+    """Words [first, last) of a span widened by the function words its edges cannot do without."""
+    return _with_opener(words, first), _past_particle(words, last)
 
 
 def _with_opener(words: Sequence[Word], first: int) -> int:
