@@ -1201,7 +1201,7 @@ class Matcher:
             cut_right = adjective_before = verb_before = comma = length = 0.0
             head_inside = head_known = opening_inside = opening_known = claimed_elsewhere = 0.0
             chunk_cut_right = chunk_cut_left = finite_share = verb_phrase_share = 0.0
-            ends_on_finite = opens_on_verb = ends_on_noun = chunks = 0.0
+            ends_on_finite = opens_on_verb = ends_on_noun = chunks = position_gap = 0.0
             # Features are means over the spans: a sample of them tells as much for a frequent term.
             sample = list(spans.items())[:_FEATURE_SPANS] if len(spans) > _FEATURE_SPANS else spans.items()
             for index, span in sample:
@@ -1250,6 +1250,10 @@ class Matcher:
                 opens_on_verb += tags[first_content] in FINITE_VERB_TAGS or tags[first_content] == "VBG"
                 ends_on_noun += tags[last_content].startswith("NN")
                 chunks += len({chunk_ids[j] for j in range(first, last) if chunk_ids[j] >= 0})
+                unit = self.units[span.unit]
+                middle_zh = (occurrence.start + occurrence.end) / (2 * max(1, len(unit.simplified)))
+                middle_en = (words[first].start + words[last - 1].end) / (2 * max(1, len(unit.target)))
+                position_gap += abs(middle_zh - middle_en)
                 if total_mass:
                     aligned_share += inside / total_mass
                 if content:
@@ -1304,6 +1308,7 @@ class Matcher:
                 verb_phrase_share / sampled, ends_on_finite / sampled, opens_on_verb / sampled,
                 ends_on_noun / sampled, chunks / sampled,
                 float(candidate.key in aligned_keys),
+                position_gap / sampled,
             )
 
     def _cooccurring_rendering(self, occurrences: Sequence[TermOccurrence], term_units: frozenset[int]

@@ -9,7 +9,9 @@ eight, among them a span the word alignment offers where the glosses found none 
 
 The weights live in `reranker.json` beside this module. `benchmarks/train_reranker.py` fits them on
 the hand-built development lists (`benchmarks/dev/`, five lists of government work report terms,
-1,056 rows) and reports leave-one-report-out accuracy; the file records what it was trained on. The
+1,056 terms), each term's candidates taken twice: from the TMX file, and from the report re-joined
+into paragraphs that termsieve splits and aligns itself (2,112 rows). It reports leave-one-report-out
+accuracy; the file records what it was trained on. The
 model knows no words: its features are scores, shares and positions, so it carries no vocabulary
 of the reports it was fitted on.
 """
@@ -60,6 +62,9 @@ FEATURES = (
     "ends_on_noun",  # 1 when its last content word is a noun
     "chunks",  # chunks the span touches
     "from_alignment",  # 1 for a span the word alignment offered, not the glosses (Matcher._add_aligned_spans)
+    "position_gap",  # distance between the span's and the term's relative places in their unit: in a
+                     # paragraph kept whole, the English sentence that renders the term's sits near where
+                     # the term sits in the Chinese
 )
 
 
