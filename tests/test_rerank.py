@@ -198,3 +198,18 @@ def test_training_refuses_a_list_it_would_both_train_on_and_measure(monkeypatch)
     monkeypatch.setattr("sys.argv", ["train_reranker.py", "--devset", devset, "--measure", devset])
     with pytest.raises(SystemExit, match="both trained on and measured"):
         trainer.main()
+
+
+def test_position_gap_is_how_far_a_span_sits_from_the_terms_place_in_its_unit():
+    # 城镇就业 fills the first half of 城镇就业增长很快 (its middle at a quarter of the unit), as
+    # "urban employment" opens the English; "employment" sits further in.
+    sentence = "Urban employment increased sharply."
+    seen = _features_by_candidate(["城镇", "就业", "增长", "很快"], sentence, 2)
+
+    def gap(text):
+        start = sentence.lower().index(text)
+        return abs(0.25 - (2 * start + len(text)) / (2 * len(sentence)))
+
+    for text in ("urban employment", "employment"):
+        assert seen[text]["position_gap"] == pytest.approx(gap(text))
+    assert seen["urban employment"]["position_gap"] < seen["employment"]["position_gap"]
