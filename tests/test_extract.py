@@ -383,3 +383,15 @@ def test_a_rare_two_character_word_with_clear_english_is_a_term_and_a_common_one
     targets = {term.source_simplified: term.target for term in api.extract(api.read([source])).terms}
     assert targets.get("风电") == "wind power"  # weak termhood, but rare in general Chinese
     assert "市场" not in targets  # everyday Chinese, whatever its English
+
+
+def test_cli_says_how_many_untranslated_rows_gave_no_pair(tmp_path):
+    corpus = tmp_path / "pairs.tsv"
+    corpus.write_text("zh\ten\n高精尖产业发展迅速\tHigh-end industries grew fast\n数据要素\t\n\t\n"
+                      "算力\t\n", encoding="utf-8")
+    output = tmp_path / "out.tsv"
+    result = CliRunner().invoke(cli, ["extract", str(corpus), "-o", str(output)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"2 rows or units with text in one language only gave no pair (first at {corpus}:3)" in result.output
+    quiet = CliRunner().invoke(cli, ["extract", str(corpus), "-o", str(output), "--quiet"], catch_exceptions=False)
+    assert quiet.exit_code == 0 and "gave no pair" not in quiet.output

@@ -296,6 +296,18 @@ class TestTmx:
         assert corpus.pairs[0].source_location.line == 7
 
 
+    def test_untranslated_units_are_counted_not_paired(self, tmp_path):
+        path = write(tmp_path / "u.tmx", _tmx(
+            '\n<tu><tuv xml:lang="zh"><seg>人工智能</seg></tuv><tuv xml:lang="en"><seg>AI</seg></tuv></tu>'
+            '\n<tu><tuv xml:lang="zh"><seg>数据要素</seg></tuv></tu>'
+            '\n<tu><tuv xml:lang="zh"><seg>算力</seg></tuv><tuv xml:lang="en"><seg> </seg></tuv></tu>'
+            '\n<tu><tuv xml:lang="fr"><seg>bonjour</seg></tuv><tuv xml:lang="de"><seg>hallo</seg></tuv></tu>'))
+        corpus = read_corpus([path])
+        assert [pair.source for pair in corpus.pairs] == ["人工智能"]
+        # Units in other languages are not untranslated ones: only the two Chinese-only units count.
+        assert corpus.one_sided == (Location(str(path), 6), Location(str(path), 7))
+
+
 def _tmx(body: str, segtype: str = "sentence") -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n'
             f'<header srclang="zh" segtype="{segtype}"/>\n<body>{body}\n</body>\n</tmx>\n')

@@ -135,7 +135,26 @@ class TestCsv:
         assert caught.value.line == 3
 
 
+    def test_untranslated_rows_are_counted_not_paired(self, tmp_path):
+        path = write(tmp_path / "t.tsv", "zh\ten\n人工智能\tAI\n数据要素\t\n\t\n\tcomputing power\n")
+        corpus = read_corpus([path])
+        assert [(pair.source, pair.target) for pair in corpus.pairs] == [("人工智能", "AI")]
+        # The blank row (line 4) is no untranslated row.
+        assert corpus.one_sided == (Location(str(path), 3), Location(str(path), 5))
+
+    def test_a_fully_translated_file_has_no_one_sided_rows(self, tmp_path):
+        path = write(tmp_path / "t.tsv", "zh\ten\n人工智能\tAI\n\n数据要素\tdata as a factor\n")
+        assert read_corpus([path]).one_sided == ()
+
+
 class TestXlsx:
+    def test_untranslated_rows_name_their_empty_cell(self, tmp_path):
+        path = workbook(tmp_path / "t.xlsx", [["中文", "English"], ["人工智能", "AI"], ["数据要素", None],
+                                              [None, "computing power"]], title="Terms")
+        corpus = read_corpus([path])
+        assert len(corpus.pairs) == 1
+        assert [str(location) for location in corpus.one_sided] == [f"{path}:Terms!B3", f"{path}:Terms!A4"]
+
     def test_first_sheet_with_cell_locations(self, tmp_path):
         path = workbook(tmp_path / "t.xlsx", [["English", "中文"], ["AI", "人工智能"], [None, None],
                                               ["2025", 2025.0], ["data", "數據"]], title="Terms", second_sheet=True)

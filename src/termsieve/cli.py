@@ -94,6 +94,10 @@ def extract(inputs, output, input_format, source_column, target_column, encoding
             extraction = api.extract(corpus, options, progress=not quiet)
         write_extraction(extraction, output, glossary=glossary, new_only=new_only)
     if not quiet:
+        if corpus.one_sided:
+            count = len(corpus.one_sided)
+            click.echo(f"note: {count} {'row or unit' if count == 1 else 'rows or units'} with text in one "
+                       f"language only gave no pair (first at {corpus.one_sided[0]})", err=True)
         found = sum(1 for term in extraction.terms if term.target)
         click.echo(
             f"{len(extraction.terms)} terms ({found} with an English equivalent) from "

@@ -64,6 +64,8 @@ class Corpus:
 
     pairs: tuple[SegmentPair, ...]
     inputs: tuple[InputFile, ...]
+    # Rows or units with text in one language only (untranslated), which give no pair.
+    one_sided: tuple[Location, ...] = ()
 
 
 class Status(str, Enum):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FormatError, InputError
-from ..model import Corpus, InputFile, SegmentPair
+from ..model import Corpus, InputFile, Location, SegmentPair
 from ..registry import Registry
 
 
@@ -105,6 +105,7 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
 
     pairs: list[SegmentPair] = []
     inputs: list[InputFile] = []
+    one_sided: list[Location] = []
     index = 0
     while index < len(paths):
         name = formats[index]
@@ -114,13 +115,15 @@ def read_corpus(paths: Sequence[str | Path], format: str | None = None,
             raise InputError(f"format {name!r} reads {count} files together; got {len(group)}",
                              path=str(paths[index]))
         reader = READERS.get(name)
-        pairs.extend(reader(group, options))
+        read = reader(group, options)
+        pairs.extend(read)
+        one_sided.extend(getattr(read, "one_sided", ()))
         inputs.extend(InputFile(path=str(path), sha256=_sha256(path) if checksums else "", format=name)
                       for path in group)
         index += count
     if not pairs:
         raise InputError("no bilingual pairs found", path=", ".join(str(path) for path in paths))
-    return Corpus(pairs=tuple(pairs), inputs=tuple(inputs))
+    return Corpus(pairs=tuple(pairs), inputs=tuple(inputs), one_sided=tuple(one_sided))
 
 
 def _parallel_text_pairs(paths: list[Path], formats: list[str], encoding: str | None = None

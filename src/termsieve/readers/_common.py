@@ -13,7 +13,9 @@ from ..cjk import cjk_pattern
 from ..errors import InputError
 
 if TYPE_CHECKING:  # model's dataclasses stay off `termsieve check`'s start-up path
-    from ..model import SegmentPair
+    from collections.abc import Iterable
+
+    from ..model import Location, SegmentPair
 
 # A Latin word counts as one unit against one CJK character: a Chinese line quoting "5G" or "AI"
 # is still Chinese, an English line naming 北京 is still English.
@@ -85,9 +87,26 @@ def check_encoding(name: str) -> str:
     return info.name
 
 
-def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]]) -> list[SegmentPair]:
-    """The pairs of every file, file by file."""
-    return [pair for path in paths for pair in read_file(path)]
+class ReaderPairs(list):
+    """A reader's pairs, and where it passed over a row or unit with text in one language only.
+
+    An untranslated row gives no pair; `read_corpus` gathers these places so that the command line
+    can say how many there were instead of dropping them without a word.
+    """
+
+    def __init__(self, pairs: Iterable[SegmentPair] = (), one_sided: Iterable[Location] = ()):
+        super().__init__(pairs)
+        self.one_sided: list[Location] = list(one_sided)
+
+
+def read_each(paths: list[Path], read_file: Callable[[Path], list[SegmentPair]]) -> ReaderPairs:
+    """The pairs of every file, file by file, with the places each passed over."""
+    gathered = ReaderPairs()
+    for path in paths:
+        pairs = read_file(path)
+        gathered.extend(pairs)
+        gathered.one_sided.extend(getattr(pairs, "one_sided", ()))
+    return gathered
 
 
 def read_text(path: Path, encoding: str | None = None, advice: str = UTF8_OR_ENCODING) -> str:

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Granularity, Location, SegmentPair
-from ._common import Language, cjk_share, decode, language_of, normalize_header, read_bytes
+from ._common import (
+    Language,
+    ReaderPairs,
+    cjk_share,
+    decode,
+    language_of,
+    normalize_header,
+    read_bytes,
+    read_each,
+)
 
 _SOURCE_HEADERS = frozenset(
     normalize_header(name)
@@ -50,15 +59,15 @@ class _Columns:
 
 
 def read_tsv(paths: list[Path], options) -> list[SegmentPair]:
-    return [pair for path in paths for pair in _read_delimited(path, options, delimiter="\t")]
+    return read_each(paths, lambda path: _read_delimited(path, options, delimiter="\t"))
 
 
 def read_csv(paths: list[Path], options) -> list[SegmentPair]:
-    return [pair for path in paths for pair in _read_delimited(path, options, delimiter=None)]
+    return read_each(paths, lambda path: _read_delimited(path, options, delimiter=None))
 
 
 def read_xlsx(paths: list[Path], options) -> list[SegmentPair]:
-    return [pair for path in paths for pair in _read_xlsx_file(path, options)]
+    return read_each(paths, lambda path: _read_xlsx_file(path, options))
 
 
 # --- delimited text ---
@@ -72,11 +81,13 @@ def _read_delimited(path: Path, options, delimiter: str | None) -> list[SegmentP
         delimiter = _sniff_delimiter(text)
     rows = _parse_rows(text, delimiter, path)
     columns = _choose_columns(rows, options, path, where=lambda row: None)
-    pairs = []
+    pairs = ReaderPairs()
     for row in rows[columns.header_rows:]:
         source, target = _cell(row, columns.source), _cell(row, columns.target)
         if not source or not target:
-            continue  # untranslated or blank rows carry no pair
+            if source or target:  # an untranslated row: no pair, but the user hears of it
+                pairs.one_sided.append(Location(str(path), row.line))
+            continue
         pairs.append(
             SegmentPair(
                 source=source, target=target,
@@ -156,11 +167,14 @@ def _read_xlsx_file(path: Path, options) -> list[SegmentPair]:
     if not rows:
         raise InputError("the first sheet is empty", path=str(path), where=f"sheet {title}")
     columns = _choose_columns(rows, options, path, where=lambda row: f"sheet {title}, row {row}")
-    pairs = []
+    pairs = ReaderPairs()
     source_letter, target_letter = get_column_letter(columns.source + 1), get_column_letter(columns.target + 1)
     for row in rows[columns.header_rows:]:
         source, target = _cell(row, columns.source), _cell(row, columns.target)
         if not source or not target:
+            if source or target:
+                empty = target_letter if source else source_letter
+                pairs.one_sided.append(Location(str(path), row.line, cell=f"{title}!{empty}{row.line}"))
             continue
         pairs.append(
             SegmentPair(

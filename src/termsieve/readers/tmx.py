@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Granularity, Location, SegmentPair
-from ._common import read_bytes, read_each
+from ._common import ReaderPairs, read_bytes, read_each
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ZH_TAGS = frozenset({"zh", "zho", "chi", "cmn"})
@@ -56,7 +56,7 @@ def _read_file(path: Path) -> list[SegmentPair]:
 
     header = root.find("{*}header")
     document_granularity = _granularity(header.get("segtype") if header is not None else None)
-    pairs: list[SegmentPair] = []
+    pairs = ReaderPairs()
     languages_seen: dict[str, int] = {}
     unit_count = 0
     for unit in root.iter("{*}tu"):
@@ -70,11 +70,12 @@ def _read_file(path: Path) -> list[SegmentPair]:
                 zh = variant
             elif primary in _EN_TAGS and en is None:
                 en = variant
-        if zh is None or en is None:
-            continue
-        source, target = _variant_text(zh), _variant_text(en)
+        source = _variant_text(zh) if zh is not None else ""
+        target = _variant_text(en) if en is not None else ""
         if not source or not target:
-            continue  # an untranslated unit carries nothing to learn from
+            if source or target:  # an untranslated unit: no pair, but the user hears of it
+                pairs.one_sided.append(Location(str(path), unit.sourceline or 0))
+            continue
         granularity = _granularity(unit.get("segtype")) if unit.get("segtype") else document_granularity
         pairs.append(
             SegmentPair(
