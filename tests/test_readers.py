@@ -295,7 +295,6 @@ class TestTmx:
         assert corpus.pairs[0].source == "政府工作报告"
         assert corpus.pairs[0].source_location.line == 7
 
-
     def test_untranslated_units_are_counted_not_paired(self, tmp_path):
         path = write(tmp_path / "u.tmx", _tmx(
             '\n<tu><tuv xml:lang="zh"><seg>人工智能</seg></tuv><tuv xml:lang="en"><seg>AI</seg></tuv></tu>'

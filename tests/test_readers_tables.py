@@ -35,6 +35,17 @@ def workbook(path: Path, rows: list[list], title: str = "Sheet1", second_sheet: 
 
 
 class TestTsv:
+    def test_untranslated_rows_are_counted_not_paired(self, tmp_path):
+        path = write(tmp_path / "t.tsv", "zh\ten\n人工智能\tAI\n数据要素\t\n\t\n\tcomputing power\n")
+        corpus = read_corpus([path])
+        assert [(pair.source, pair.target) for pair in corpus.pairs] == [("人工智能", "AI")]
+        # The blank row (line 4) is no untranslated row.
+        assert corpus.one_sided == (Location(str(path), 3), Location(str(path), 5))
+
+    def test_a_fully_translated_file_has_no_one_sided_rows(self, tmp_path):
+        path = write(tmp_path / "t.tsv", "zh\ten\n人工智能\tAI\n\n数据要素\tdata as a factor\n")
+        assert read_corpus([path]).one_sided == ()
+
     def test_language_headers_and_an_extra_column(self, tmp_path):
         path = write(tmp_path / "t.tsv", "id\tzh-CN\ten-US\n1\t人工智能\tartificial intelligence\n"
                                          "2\t数据要素\tdata as a production factor\n")
@@ -134,17 +145,6 @@ class TestCsv:
             read_corpus([path])
         assert caught.value.line == 3
 
-
-    def test_untranslated_rows_are_counted_not_paired(self, tmp_path):
-        path = write(tmp_path / "t.tsv", "zh\ten\n人工智能\tAI\n数据要素\t\n\t\n\tcomputing power\n")
-        corpus = read_corpus([path])
-        assert [(pair.source, pair.target) for pair in corpus.pairs] == [("人工智能", "AI")]
-        # The blank row (line 4) is no untranslated row.
-        assert corpus.one_sided == (Location(str(path), 3), Location(str(path), 5))
-
-    def test_a_fully_translated_file_has_no_one_sided_rows(self, tmp_path):
-        path = write(tmp_path / "t.tsv", "zh\ten\n人工智能\tAI\n\n数据要素\tdata as a factor\n")
-        assert read_corpus([path]).one_sided == ()
 
 
 class TestXlsx:
