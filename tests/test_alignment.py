@@ -60,6 +60,25 @@ def test_dictionary_words_keep_their_renderings_against_a_frequent_neighbour():
         assert _posteriors(alignment, units, index, noun)[noun_en] >= 0.8
 
 
+def test_posteriors_are_the_table_aligned_reads():
+    units, alignment = _corpus()
+    content, spans, rows = alignment.posteriors(0)
+    assert [units[0].words[j].text for j in content] == ["Urban", "employment", "increased"]
+    assert [units[0].simplified[start:end] for start, end in spans] == ["城镇", "就业", "增加"]
+    for row in rows:
+        assert len(row) == len(spans) + 1  # NULL first
+        assert abs(sum(row) - 1.0) < 1e-6
+    urban = rows[0]
+    aligned = alignment.aligned(0, 0, 2)  # 城镇
+    assert abs(urban[1] - aligned[content[0]]) < 1e-9
+    assert max(range(len(urban)), key=urban.__getitem__) == 1
+
+
+def test_posteriors_of_a_unit_left_out_are_none():
+    _, alignment = _aligned([(["城镇", "就业"], "..."), (["就业"], "Employment.")])
+    assert alignment.posteriors(0) is None
+
+
 def test_alignment_of_units_without_words_is_empty():
     pairs = [(["城镇", "就业"], "..."), (["", ""], "Urban employment.")]
     _, alignment = _aligned(pairs)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -229,3 +231,74 @@ def test_eval_corpus_traditional_writes_the_chinese_and_the_terms_in_traditional
 def test_eval_corpus_traditional_needs_paragraphs(tmp_path: Path, corpus: Path) -> None:
     with pytest.raises(SystemExit):
         eval_corpus.main([str(corpus / "GR2099.tmx"), "--devset", str(devset(tmp_path)), "--traditional"])
+
+
+align_words = load("benchmarks/align_words.py")
+
+# Each noun and verb recurs with others, so that the alignment learns them; 城镇 is "urban" throughout.
+_ALIGN_NOUNS = [("就业", "employment"), ("人口", "population"), ("收入", "income"), ("住房", "housing")]
+_ALIGN_VERBS = [("增加", "increased"), ("减少", "decreased"), ("提高", "improved")]
+ALIGN_UNITS = [(f"城镇{noun}{verb}。", f"Urban {noun_en} {verb_en}.")
+               for (noun, noun_en), (verb, verb_en) in itertools.product(_ALIGN_NOUNS, _ALIGN_VERBS)]
+
+
+def write_links(tmp_path: Path, corpus: Path, links: list[tuple[int, str, str | None]]) -> Path:
+    """Links of (unit index, English word, Chinese it renders or None), as offsets into the TMX's units."""
+    from termsieve import read
+
+    pairs = read([str(corpus / "GR2098.tmx")]).pairs
+    rows = ["file\tline\ten_start\ten_end\tzh"]
+    for unit, word, chinese in links:
+        pair = pairs[unit]
+        start = pair.target.index(word)
+        zh = "-" if chinese is None else f"{pair.source.index(chinese)}-{pair.source.index(chinese) + len(chinese)}"
+        rows.append(f"GR2098.tmx\t{pair.source_location.line}\t{start}\t{start + len(word)}\t{zh}")
+    path = tmp_path / "links.tsv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def align_corpus(tmp_path: Path) -> Path:
+    directory = tmp_path / "align-corpus"
+    directory.mkdir()
+    write_tmx(directory / "GR2098.tmx", ALIGN_UNITS)
+    return directory
+
+
+def test_align_words_scores_links_by_the_alignment(tmp_path: Path, align_corpus: Path, capsys) -> None:
+    links = write_links(tmp_path, align_corpus, [(0, "Urban", "城镇"), (0, "employment", "就业"),
+                                                 (3, "increased", "增加"), (3, "population", None)])
+    assert align_words.main(["--links", str(links), "--corpus", str(align_corpus), "--misses", "5"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"all, rendering +3 +right mass +[\d.]+% +best right 3/3 = 100.0%", out)
+    # "population" does render 人口: a link saying it renders nothing is a miss, and the list names it.
+    assert re.search(r"all, added +1 +right mass +0.0% +best right 0/1 = 0.0%", out)
+    assert "population -> (nothing)" in out and "人口" in out
+
+
+def test_align_words_counts_a_wrong_link_as_wrong(tmp_path: Path, align_corpus: Path, capsys) -> None:
+    links = write_links(tmp_path, align_corpus, [(0, "employment", "增加")])
+    assert align_words.main(["--links", str(links), "--corpus", str(align_corpus)]) == 0
+    assert "best right 0/1 = 0.0%" in capsys.readouterr().out
+
+
+def test_align_words_reports_links_that_no_longer_fit(tmp_path: Path, align_corpus: Path, capsys) -> None:
+    links = write_links(tmp_path, align_corpus, [(0, "employment", "就业")])
+    text = links.read_text(encoding="utf-8").replace("\t6\t16\t", "\t7\t16\t")
+    links.write_text(text, encoding="utf-8")
+    assert align_words.main(["--links", str(links), "--corpus", str(align_corpus)]) == 1
+    assert "are not an English content word" in capsys.readouterr().err
+
+
+def test_align_words_needs_the_corpus(tmp_path: Path, align_corpus: Path, capsys) -> None:
+    links = write_links(tmp_path, align_corpus, [(0, "employment", "就业")])
+    assert align_words.main(["--links", str(links), "--corpus", str(tmp_path / "nowhere")]) == 2
+    assert "GR2098.tmx not found" in capsys.readouterr().err
+    assert align_words.main(["--links", str(tmp_path / "none.tsv"), "--corpus", str(align_corpus)]) == 2
+
+
+@pytest.mark.skipif(not (CORPUS / "GR2016.tmx").is_file(), reason="needs the TMX corpus next to the repository")
+def test_shipped_word_links_fit_the_corpus(capsys) -> None:
+    assert align_words.main([]) == 0
+    assert re.search(r"all words +\d{4} ", capsys.readouterr().out)

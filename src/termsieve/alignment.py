@@ -371,6 +371,17 @@ class WordAlignment:
         mass = (columns @ self._np.array(weights)).tolist()
         return {j: value for j, value in zip(content, mass) if value >= _MIN_REPORTED}
 
+    def posteriors(self, unit_index: int
+                   ) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...], list[list[float]]] | None:
+        """The whole posterior table of a unit, for measuring the alignment (benchmarks/align_words.py):
+        its English content words (indices into the unit's words), its Chinese words ((start, end)
+        characters), and per English word the probability of each Chinese word, NULL first. None for a
+        unit the alignment leaves out (a paragraph kept whole, no content words)."""
+        index = self._canonical[unit_index]
+        if index not in self._aligning:
+            return None
+        return self._content[index], self._spans[index], self._posteriors(index).tolist()
+
     def chinese_words(self, unit_index: int) -> tuple[tuple[int, int], ...]:
         """The (start, end) characters of each word of the unit's Chinese, punctuation left out."""
         return self._spans[self._canonical[unit_index]]
