@@ -16,6 +16,10 @@ gives it, the table the matcher reads:
   best right   the share of words whose most probable Chinese word (or NULL) is a right one
 
 Printed per report and overall, for words rendering something and words rendering nothing apart;
+overall, the words rendering something are also split by whether a CC-CEDICT gloss of their Chinese
+(of the linked characters, or of a dictionary word inside them) holds the word: the alignment's own
+contribution is the rest, the renderings no gloss gives (城镇: "urban"), which is what the matcher
+asks it for.
 `--misses N` lists the N words with the least right mass, with their text and where the mass went.
 Exit status: 0 when it measured, 2 when the corpus or the links are missing, 1 when a link no longer
 fits the text (a word's offsets are not a word of the tokenized English).
@@ -35,6 +39,7 @@ from termsieve import dictionary
 from termsieve.alignment import WordAlignment
 from termsieve.api import _prepare, _segment_each
 from termsieve.chinese import get_segmenter
+from termsieve.english import gloss_stems
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
@@ -83,8 +88,15 @@ def overlaps(span: tuple[int, int], spans: tuple[tuple[int, int], ...]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in spans)
 
 
-def measure_file(path: Path, links: list[Link], misses: list) -> tuple[Score, Score, int]:
-    """Scores of the words rendering something and of those rendering nothing; links that no longer fit."""
+def glossed(word_stem: str, chinese: str) -> bool:
+    """Does a gloss of `chinese`, or of a dictionary word inside it, hold the English stem?"""
+    pieces = {chinese[start:end] for start in range(len(chinese)) for end in range(start + 1, len(chinese) + 1)}
+    return any(word_stem in gloss_stems(gloss) for piece in pieces for gloss in dictionary.lookup(piece))
+
+
+def measure_file(path: Path, links: list[Link], misses: list) -> tuple[Score, Score, Score, int]:
+    """Scores of the words rendering something, of those among them no gloss explains, and of those
+    rendering nothing; links that no longer fit."""
     corpus = termsieve.read([str(path)])
     prepared = _prepare(corpus, False)
     segmenter = get_segmenter("jieba")
@@ -92,7 +104,7 @@ def measure_file(path: Path, links: list[Link], misses: list) -> tuple[Score, Sc
                      for tokens in _segment_each(prepared.simplified, segmenter.tokens, False)]
     alignment = WordAlignment(prepared.units, chinese_words, dictionary.lookup)
     unit_at_line = {pair.source_location.line: index for index, pair in enumerate(prepared.pairs)}
-    rendering, adding = Score(), Score()
+    rendering, unglossed, adding = Score(), Score(), Score()
     broken = 0
     for link in links:
         unit_index = unit_at_line.get(link.line)
@@ -115,14 +127,16 @@ def measure_file(path: Path, links: list[Link], misses: list) -> tuple[Score, Sc
         mass = sum(value for value, is_right in zip(row, right) if is_right)
         best = max(range(len(row)), key=row.__getitem__)
         (rendering if link.zh_spans else adding).add(mass, right[best])
+        simplified = prepared.simplified[unit_index]
+        if link.zh_spans and not any(glossed(words[j].stem, simplified[start:end]) for start, end in link.zh_spans):
+            unglossed.add(mass, right[best])
         if mass < 0.5:
-            simplified = prepared.simplified[unit_index]
             named = ["NULL"] + [simplified[start:end] for start, end in spans]
             went = sorted(range(len(row)), key=lambda k: -row[k])[:3]
             gold = " + ".join(simplified[start:end] for start, end in link.zh_spans) or "(nothing)"
             misses.append((mass, f"{link.file}:{link.line}", words[j].text, gold,
                            ", ".join(f"{named[k]} {row[k]:.2f}" for k in went)))
-    return rendering, adding, broken
+    return rendering, unglossed, adding, broken
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,21 +156,22 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"{args.corpus}: {', '.join(missing)} not found (the links name them)", file=sys.stderr)
         return 2
-    total_rendering, total_adding = Score(), Score()
+    total_rendering, total_unglossed, total_adding = Score(), Score(), Score()
     broken = 0
     misses: list = []
     for name in sorted(by_file):
-        rendering, adding, file_broken = measure_file(args.corpus / name, by_file[name], misses)
+        rendering, unglossed, adding, file_broken = measure_file(args.corpus / name, by_file[name], misses)
         broken += file_broken
         print(rendering.row(f"{name} rendering"))
         print(adding.row(f"{name} added"))
-        for total, score in ((total_rendering, rendering), (total_adding, adding)):
+        for total, score in ((total_rendering, rendering), (total_unglossed, unglossed), (total_adding, adding)):
             total.words += score.words
             total.right_mass += score.right_mass
             total.best_right += score.best_right
     overall = Score(total_rendering.words + total_adding.words, total_rendering.right_mass + total_adding.right_mass,
                     total_rendering.best_right + total_adding.best_right)
     print(total_rendering.row("all, rendering"))
+    print(total_unglossed.row("  no gloss gives it"))
     print(total_adding.row("all, added"))
     print(overall.row("all words"))
     if args.misses:
