@@ -155,6 +155,37 @@ def test_an_english_word_goes_to_the_copy_of_a_chinese_word_beside_its_neighbour
     assert near_share >= 2 * far_share
 
 
+def _reverse(alignment, place):
+    """The reverse model's share of a unit: each Chinese word's choice among the English words, NULL
+    choosing them all alike."""
+    values = alignment._reverse[place]
+    values[:, 1:] /= values[:, 1:].sum(axis=0, keepdims=True)
+    values[:, 0] = 1.0 / values.shape[0]
+    return values
+
+
+def test_the_reverse_direction_gives_a_frequent_words_rendering_back_from_a_rare_neighbour(monkeypatch):
+    # 落实 is rendered "implement" mostly and "enforce" at times; 薪级 is seen once, beside it, in the
+    # sentence with "enforced". Aligned one way only, the rare word keeps much of "enforced".
+    objects = [("规划", "plan"), ("政策", "policy"), ("措施", "measures"), ("方案", "programme"),
+               ("任务", "tasks"), ("责任", "responsibilities"), ("要求", "requirements"), ("部署", "arrangements")]
+    pairs = [(["落实", chinese], f"Implement the {english}.") for chinese, english in objects]
+    pairs += [(["落实", chinese], f"Enforced the {english}.") for chinese, english in objects[:3]]
+    pairs += [(["落实", "薪级", "制度"], "Enforced the pay grade system.")]
+
+    def enforced(weight):
+        """The share of "enforced" that 落实 and the rare word get."""
+        monkeypatch.setattr(alignment_module, "_REVERSE_WEIGHT", weight)
+        units, alignment = _aligned(pairs)
+        return tuple(_posteriors(alignment, units, len(pairs) - 1, chinese).get("enforced", 0.0)
+                     for chinese in ("落实", "薪级"))
+
+    shipped = alignment_module._REVERSE_WEIGHT
+    (frequent_one_way, rare_one_way), (frequent, rare) = enforced(0.0), enforced(shipped)
+    assert frequent > frequent_one_way + 0.2  # 0.38 -> 0.70
+    assert rare < 0.5 * rare_one_way  # 0.32 -> 0.05
+
+
 def _reference_hmm(emission, jumps, null):
     """Forward-backward spelled out: states are the Chinese words, then one NULL state after each."""
     rows, words = emission.shape[0], emission.shape[1] - 1
@@ -192,8 +223,10 @@ def test_batched_posteriors_are_those_of_a_plain_forward_backward_per_unit():
         place = np.searchsorted(alignment._pairs, keys)
         assert (alignment._pairs[place] == keys).all()  # every unit trained the model
         hmm = _reference_hmm(alignment._emission[place], alignment._jumps, alignment_module._HMM_NULL)
-        expected = (alignment_module._HMM_SHARE * hmm
-                    + (1 - alignment_module._HMM_SHARE) * _model1(alignment, index))
+        forward = (alignment_module._HMM_SHARE * hmm
+                   + (1 - alignment_module._HMM_SHARE) * _model1(alignment, index))
+        expected = forward * _reverse(alignment, place) ** alignment_module._REVERSE_WEIGHT
+        expected /= expected.sum(axis=1, keepdims=True)
         assert np.abs(alignment._posteriors(index) - expected).max() < 1e-12
         batch_sizes.append(len(alignment._hmm_batch[index]))
     assert max(batch_sizes) > 2  # units of different shapes were padded to one array
@@ -368,6 +401,9 @@ def test_smoothing_keeps_a_word_seen_once_from_taking_its_whole_sentence(monkeyp
     # 变革's glosses ("to transform", "to change") are not in its English: left to it, the alignment
     # would take the word apart before smoothing could show.
     monkeypatch.setattr(alignment_module, "_SPLIT_AT_MOST", 0)
+    # The forward model's smoothing alone: the reverse direction also takes "pressed" back (see above).
+    monkeypatch.setattr(alignment_module, "_REVERSE_WEIGHT", 0.0)
+
     def pressed(smoothing):
         monkeypatch.setattr(alignment_module, "_RARE_WORD_SMOOTHING", smoothing)
         pairs = _pressed_ahead_corpus()
