@@ -48,12 +48,16 @@ UNITS = [
 HEADER = "zh\ten\tkind\tfile\tnote\n"
 
 
+def corpus_directory(directory: Path, name: str, units: list[tuple[str, str]]) -> Path:
+    """A directory holding one TMX file of `units`, named like a corpus report."""
+    directory.mkdir()
+    write_tmx(directory / name, units)
+    return directory
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    directory = tmp_path / "corpus"
-    directory.mkdir()
-    write_tmx(directory / "GR2099.tmx", UNITS)
-    return directory
+    return corpus_directory(tmp_path / "corpus", "GR2099.tmx", UNITS)
 
 
 def run_verify(tmp_path: Path, corpus: Path, rows: str) -> int:
@@ -260,10 +264,7 @@ def write_links(tmp_path: Path, corpus: Path, links: list[tuple[int, str, str | 
 
 @pytest.fixture
 def align_corpus(tmp_path: Path) -> Path:
-    directory = tmp_path / "align-corpus"
-    directory.mkdir()
-    write_tmx(directory / "GR2098.tmx", ALIGN_UNITS)
-    return directory
+    return corpus_directory(tmp_path / "align-corpus", "GR2098.tmx", ALIGN_UNITS)
 
 
 def test_align_words_scores_links_by_the_alignment(tmp_path: Path, align_corpus: Path, capsys) -> None:
