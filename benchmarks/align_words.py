@@ -67,6 +67,9 @@ class Score:
         self.right_mass += mass
         self.best_right += best
 
+    def __add__(self, other: Score) -> Score:
+        return Score(self.words + other.words, self.right_mass + other.right_mass, self.best_right + other.best_right)
+
     def row(self, label: str) -> str:
         if not self.words:
             return f"{label:<24} {0:>5}"
@@ -164,12 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         broken += file_broken
         print(rendering.row(f"{name} rendering"))
         print(adding.row(f"{name} added"))
-        for total, score in ((total_rendering, rendering), (total_unglossed, unglossed), (total_adding, adding)):
-            total.words += score.words
-            total.right_mass += score.right_mass
-            total.best_right += score.best_right
-    overall = Score(total_rendering.words + total_adding.words, total_rendering.right_mass + total_adding.right_mass,
-                    total_rendering.best_right + total_adding.best_right)
+        total_rendering += rendering
+        total_unglossed += unglossed
+        total_adding += adding
+    overall = total_rendering + total_adding
     print(total_rendering.row("all, rendering"))
     print(total_unglossed.row("  no gloss gives it"))
     print(total_adding.row("all, added"))

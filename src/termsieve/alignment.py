@@ -249,17 +249,16 @@ class WordAlignment:
             translation = counts / totals[pair_chinese]
         self._pairs = pairs
         self._translation = translation * discount
-        self._reverse = self._train_reverse(trained, pairs, pair_of_entry, entry_weight,
+        self._reverse = self._train_reverse(trained, pairs, pair_of_entry, entry_weight, is_word,
                                             is_seeded if seeded else None)
         return pair_of_entry, translation
 
     def _train_reverse(self, trained: list[int], pairs: np.ndarray, pair_of_entry: np.ndarray,
-                       entry_weight: np.ndarray, is_seeded: np.ndarray | None) -> np.ndarray:
+                       entry_weight: np.ndarray, is_word: np.ndarray, is_seeded: np.ndarray | None) -> np.ndarray:
         """Model 1 the other way round: t(Chinese word | English word) per pair of `pairs`, each Chinese
-        word of a unit picking one of its English content words. NULL pairs get zero."""
+        word of a unit picking one of its English content words. NULL pairs (`is_word` false) get zero."""
         np = self._np
         english_count = max(1, len(self._english_ids))
-        is_word = pairs // english_count != 0
         # Entries are laid out unit by unit, row by row (English words), a column per Chinese word: the
         # group of an entry is its unit's column, over which the reverse posterior is normalised.
         sizes = np.array([self._entries(index) for index in trained], dtype=np.int64)
