@@ -156,10 +156,13 @@ def test_an_english_word_goes_to_the_copy_of_a_chinese_word_beside_its_neighbour
 
 
 def _reverse(alignment, place):
-    """The reverse model's share of a unit: each Chinese word's choice among the English words, NULL
-    choosing them all alike."""
-    values = alignment._reverse[place]
-    values[:, 1:] /= values[:, 1:].sum(axis=0, keepdims=True)
+    """The reverse direction's share of a unit: the reverse HMM's posterior that each Chinese word
+    renders each English word, NULL choosing them all alike."""
+    table = alignment._reverse[place]  # English words x (NULL + Chinese words)
+    emission = np.column_stack([np.full(table.shape[1] - 1, alignment_module._REVERSE_NULL_EMISSION),
+                                table[:, 1:].T])
+    values = np.empty(table.shape)
+    values[:, 1:] = _reference_hmm(emission, alignment_module._initial_jumps(), alignment_module._HMM_NULL)[:, 1:].T
     values[:, 0] = 1.0 / values.shape[0]
     return values
 
@@ -182,8 +185,24 @@ def test_the_reverse_direction_gives_a_frequent_words_rendering_back_from_a_rare
 
     shipped = alignment_module._REVERSE_WEIGHT
     (frequent_one_way, rare_one_way), (frequent, rare) = enforced(0.0), enforced(shipped)
-    assert frequent > frequent_one_way + 0.2  # 0.38 -> 0.70
-    assert rare < 0.5 * rare_one_way  # 0.32 -> 0.05
+    assert frequent > frequent_one_way + 0.2  # 0.38 -> 0.83
+    assert rare < 0.5 * rare_one_way  # 0.32 -> under 0.05
+
+
+def test_the_reverse_hmm_gives_a_chinese_word_the_copy_of_its_english_beside_its_neighbours():
+    # "Reform and development, then opening up and development": 发展 renders either copy of
+    # "development" as well, by the table; its neighbours 改革 and 开放 render the words around the first.
+    english = ["reform", "development", "opening", "up", "development"]
+    chinese = ["改革", "发展", "开放"]
+    table = np.full((len(english), 1, len(chinese) + 1), 0.01)
+    table[0, 0, 1] = table[2, 0, 3] = table[3, 0, 3] = 0.9
+    table[1, 0, 2] = table[4, 0, 2] = 0.5
+    reverse = alignment_module._reverse_posteriors(
+        table, alignment_module._Layout(np.array([len(english)]), np.array([len(chinese)])))[:, 0]
+    assert (reverse[:, 0] == 0).all()
+    assert (reverse[:, 1:].sum(axis=0) <= 1 + 1e-12).all()  # the rest is the NULL state's
+    near, far = reverse[1, 2], reverse[4, 2]
+    assert near > 2 * far  # Model 1 the other way round would split them evenly
 
 
 def _reference_hmm(emission, jumps, null):
