@@ -92,10 +92,12 @@ _RARE_WORD_SMOOTHING = 0.002
 _SPLIT_AT_MOST = 4
 _LONGEST_PART = 6
 _DICTIONARY_PRIOR = 10.0
-# The reverse model's weight in the posteriors (0: forward only). Development lists, re-ranker refitted,
-# leave one report out (TMX / paragraphs) and lists 9-12 not fitted on (TMX / paragraphs): forward only
-# 773/750 and 481/456; 0.2: 779/760 and 475/455; 0.3: 777/753 and 478/454; 0.4: 779/757 and 479/462;
-# 0.6: 772/754 and 478/463; 0.8: 767/754 and 480/462; 1: 763/752 and 478/459.
+# The reverse direction's weight in the posteriors (0: forward only). Development lists, re-ranker
+# refitted, leave one report out (TMX / paragraphs) and lists 9-12 not fitted on (TMX / paragraphs):
+# forward only 773/750 and 481/456. With a reverse Model 1 (no order): 0.2: 779/760 and 475/455; 0.3:
+# 777/753 and 478/454; 0.4: 779/757 and 479/462; 0.6: 772/754 and 478/463; 0.8: 767/754 and 480/462;
+# 1: 763/752 and 478/459. With the reverse HMM: 0.4: 772/760 and 478/468; 0.6: 769/756 and 486/475;
+# 0.7: 767/755 and 497/481; 0.8: 763/760 and 495/482; 0.9: 764/766 and 496/481; 1: 757/762 and 498/480.
 _REVERSE_WEIGHT = 0.8
 _REVERSE_NULL_EMISSION = 0.01  # t(Chinese word | no English word) in the reverse HMM; 0.001-0.1 align alike
 _MIN_REPORTED = 0.05
