@@ -272,6 +272,17 @@ def test_a_unit_too_long_for_the_hmm_keeps_model_1s_posteriors(monkeypatch):
     assert np.allclose(alignment._posteriors(index), _model1(alignment, index))
 
 
+def test_a_unit_with_too_many_english_words_for_the_reverse_hmm_keeps_model_1s_posteriors(monkeypatch):
+    # The reverse HMM's states are the English words: its transitions grow with their square.
+    monkeypatch.setattr(alignment_module, "_MAX_HMM_WORDS", 2)
+    units, alignment = _shapes_corpus()
+    index = next(index for index, unit in enumerate(units)
+                 if unit.target == "Urban employment increased." and unit.simplified == "就业")
+    assert len(alignment._spans[index]) == 1 and len(alignment._content[index]) == 3
+    assert index not in alignment._hmm_batch and len(alignment._hmm_batch) > 0
+    assert np.allclose(alignment._posteriors(index), _model1(alignment, index))
+
+
 def test_aligned_words_render_a_part_no_gloss_finds():
     aligned = {word_index(URBAN_EMPLOYMENT, "urban"): 0.95, word_index(URBAN_EMPLOYMENT, "areas"): 0.9}
     assert _best_rendering(None) == "employment"

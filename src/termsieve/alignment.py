@@ -114,8 +114,9 @@ _HMM_SHARE = 0.5  # of the HMM in the posteriors the matcher reads; Model 1 has 
 _MAX_JUMP = 7  # jumps of more Chinese words than this, either way, share one probability
 _JUMP_SMOOTHING = 0.1  # expected count added to every jump, so that no jump becomes impossible
 _UNSEEN_EMISSION = 1e-12  # a pair no sentence that trained the model holds (outside the training sample)
-# Transitions are a square matrix over a unit's Chinese words: a longer unit is a paragraph, which
-# the HMM cannot tell much about either, and its matrix would be large; it keeps Model 1's posteriors.
+# Transitions are a square matrix over a unit's Chinese words (over its English content words in the
+# reverse HMM): a longer unit is a paragraph, which the HMM cannot tell much about either, and its
+# matrix would be large; it keeps Model 1's posteriors.
 _MAX_HMM_WORDS = 500
 _BATCH_CELLS = 1 << 18  # English words x units x Chinese words of one padded batch: 2 MB per array
 _POSTERIOR_BATCH_UNITS = 64  # computed together when the matcher first asks for one of them
@@ -297,7 +298,7 @@ class WordAlignment:
         """
         np = self._np
         offsets = dict(zip(trained, np.cumsum([0, *map(self._entries, trained)]).tolist()))
-        batches = self._batches([index for index in trained if len(self._spans[index]) <= _MAX_HMM_WORDS])
+        batches = self._batches([index for index in trained if self._fits_hmm(index)])
         if not batches:
             return
         layouts = [self._layout(batch) for batch in batches]
@@ -329,10 +330,16 @@ class WordAlignment:
         self._jumps = jumps
         # Every unit that aligns, trained on or not, is answered for from what the training learned.
         aligning = [index for index in self._ids if index in self._aligning]
-        for batch in self._batches([index for index in aligning if len(self._spans[index]) <= _MAX_HMM_WORDS],
+        for batch in self._batches([index for index in aligning if self._fits_hmm(index)],
                                    _POSTERIOR_BATCH_UNITS):
             members = tuple(batch)
             self._hmm_batch.update(dict.fromkeys(members, members))
+
+    def _fits_hmm(self, index: int) -> bool:
+        """Are both sides short enough for the HMMs? Their transitions are square in the states: the
+        Chinese words one way, the English content words the other (6,000 English words against
+        one Chinese word took 900 MB)."""
+        return len(self._spans[index]) <= _MAX_HMM_WORDS and len(self._content[index]) <= _MAX_HMM_WORDS
 
     def _batches(self, indices: Sequence[int], max_units: int | None = None) -> list[list[int]]:
         """Groups of units with about as many Chinese words, so that padding each to its group's widest
@@ -383,7 +390,7 @@ class WordAlignment:
         if cached is not None:
             return cached
         batch = self._hmm_batch.get(index)
-        if batch is None:  # too long for the HMM (see `_MAX_HMM_WORDS`), or no unit trained the models
+        if batch is None:  # too long for the HMMs (see `_fits_hmm`), or no unit trained the models
             np = self._np
             chinese, english = self._ids[index]
             values = np.zeros((len(english), len(chinese)))
