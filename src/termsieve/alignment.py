@@ -1,5 +1,5 @@
 """Word alignment learned from the corpus itself: IBM Model 1 seeded by the dictionary, then an HMM,
-weighted by Model 1 the other way round.
+weighted by an HMM the other way round.
 
 CC-CEDICT says what a word means, not what these translators wrote for it (城镇: "cities and towns",
 rendered "urban"; 稳健: "firm; stable and steady", rendered "prudent"). Model 1 learns, over every
