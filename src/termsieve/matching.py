@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from mypy_extensions import mypyc_attr
 from rapidfuzz import fuzz
 
 from .alignment import WordAlignment
@@ -339,6 +340,8 @@ def make_unit(simplified: str, target: str, words: Sequence[Word]) -> Unit:
                 {stem: tuple(indices) for stem, indices in positions.items()}, first_word, compound_heads(words))
 
 
+# Subclasses record or reorder candidates (benchmarks/train_reranker.py, the tests).
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Matcher:
     def __init__(self, units: Sequence[Unit], lookup: Callable[[str], tuple[str, ...]],
                  alignment: WordAlignment | None = None, verbs: frozenset[str] | None = None,
@@ -382,19 +385,26 @@ class Matcher:
         for index, unit in enumerate(units):
             for char in unit.simplified:
                 self._units_with_char[char].add(index)
-        # Per-matcher memoization: these depend on the corpus, so they must not outlive it.
-        self._associations = lru_cache(maxsize=None)(self._associations)
-        self._profile = lru_cache(maxsize=None)(self._profile)
-        self._whole_glosses = lru_cache(maxsize=None)(self._whole_glosses)
-        self._edge_parts = lru_cache(maxsize=None)(self._edge_parts)
-        self._is_particle = lru_cache(maxsize=None)(self._is_particle)
-        self._glosses_of = lru_cache(maxsize=None)(
-            lambda word: _glosses_of(word, lookup, self._units_with_stem.__contains__))
+        # Per-matcher memos: what they hold depends on the corpus, so they must not outlive it. They are
+        # plain dicts rather than lru_cache wrappers set on the instance, since a compiled class's
+        # methods cannot be replaced per instance (see setup.py).
+        self._memo_associations: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._memo_profile: dict[tuple[str, ...], tuple[_Component, ...]] = {}
+        self._memo_whole_glosses: dict[str, tuple[frozenset[str], ...]] = {}
+        self._memo_edge_parts: dict[str, tuple[tuple[_Component, ...], ...]] = {}
+        self._memo_is_particle: dict[str, bool] = {}
+        self._memo_glosses_of: dict[str, tuple[tuple[str, ...], ...]] = {}
         self._units_with_stem: dict[str, set[int]] = defaultdict(set)
         for index, unit in enumerate(units):
             for word in unit.words:
                 if word.text[0].isalnum():
                     self._units_with_stem[word.stem].add(index)
+
+    def _glosses_of(self, word: str) -> tuple[tuple[str, ...], ...]:
+        held = self._memo_glosses_of.get(word)
+        if held is None:
+            held = self._memo_glosses_of[word] = _glosses_of(word, self._lookup, self._units_with_stem.__contains__)
+        return held
 
     def units_with_text(self, text: str) -> set[int]:
         """Units whose Chinese holds every character of `text` (a superset of those holding `text`)."""
@@ -402,6 +412,13 @@ class Matcher:
         return postings[0].intersection(*postings[1:]) if postings else set()
 
     def _associations(self, component: str) -> tuple[tuple[str, ...], ...]:
+        memo = self._memo_associations
+        held = memo.get(component)
+        if held is None:
+            held = memo[component] = self._associations_uncached(component)
+        return held
+
+    def _associations_uncached(self, component: str) -> tuple[tuple[str, ...], ...]:
         """English stems that keep company with a Chinese word across the corpus (Dice), as glosses.
 
         This is how a word the dictionary renders otherwise (集群: clan, flock) learns the rendering
@@ -436,6 +453,13 @@ class Matcher:
     # --- dictionary profiles -------------------------------------------------------------------
 
     def _profile(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
+        memo = self._memo_profile
+        held = memo.get(components)
+        if held is None:
+            held = memo[components] = self._profile_uncached(components)
+        return held
+
+    def _profile_uncached(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
         """What each part of a term may be rendered by: its glosses, or its parts' glosses."""
         profile: list[_Component] = []
         # A word learns from co-occurrence the words around its translation too: 兼并 (annex), always
@@ -494,6 +518,13 @@ class Matcher:
         return component
 
     def _is_particle(self, word: str) -> bool:
+        memo = self._memo_is_particle
+        held = memo.get(word)
+        if held is None:
+            held = memo[word] = self._is_particle_uncached(word)
+        return held
+
+    def _is_particle_uncached(self, word: str) -> bool:
         """A single character whose main sense is grammatical: its first gloss is all function words."""
         if len(word) != 1:
             return False
@@ -556,11 +587,25 @@ class Matcher:
                 if value >= _CLAIM_MIN_VALUE}
 
     def _edge_parts(self, term: str) -> tuple[tuple[_Component, ...], ...]:
+        memo = self._memo_edge_parts
+        held = memo.get(term)
+        if held is None:
+            held = memo[term] = self._edge_parts_uncached(term)
+        return held
+
+    def _edge_parts_uncached(self, term: str) -> tuple[tuple[_Component, ...], ...]:
         """The profiles of the term's last and first dictionary words; none for a single word."""
         parts = [part for part in self._dictionary_words(term) if not self._is_particle(part)]
         return (self._profile((parts[-1],)), self._profile((parts[0],))) if len(parts) > 1 else ()
 
     def _whole_glosses(self, term: str) -> tuple[frozenset[str], ...]:
+        memo = self._memo_whole_glosses
+        held = memo.get(term)
+        if held is None:
+            held = memo[term] = self._whole_glosses_uncached(term)
+        return held
+
+    def _whole_glosses_uncached(self, term: str) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(variant) for variant in self._glosses_of(term))
 
     # --- spans of one occurrence -----------------------------------------------------------------
@@ -588,7 +633,7 @@ class Matcher:
         positions = self.units[unit_index].positions
         by_opening = self._stems_by_opening(unit_index)
         weights = component.gloss_weights or (component.weight,) * len(component.glosses)
-        hits = []
+        hits: list[tuple[int, int, int, float]] = []
         for g, (gloss, weight) in enumerate(zip(component.glosses, weights)):
             for s, gloss_stem in enumerate(gloss):
                 # Only stems opening with the same two letters can be equal, a prefix or a close
@@ -832,12 +877,12 @@ class Matcher:
                 if kind == _QUOTE:
                     function_inside += 1
                     continue
-                word_stem = word_stems[last]
-                if word_stem is not None:
-                    stems.append(word_stem)
+                span_stem = word_stems[last]
+                if span_stem is not None:
+                    stems.append(span_stem)
                     if kind == _CONTENT:
-                        content_stems.append(word_stem)
-                    if word_stem in whole_stems:
+                        content_stems.append(span_stem)
+                    if span_stem in whole_stems:
                         whole_words += 1
                 if kind != _CONTENT:
                     # Function words inside a rendering cost a little, commas more: a term's English
@@ -874,6 +919,7 @@ class Matcher:
                 # A word counts as explained only when it renders something the span had not yet
                 # rendered: a second "exchange rate" further on explains nothing new.
                 content += 1
+                word_value: float | None
                 if compound_improves:
                     word_value = compound_value.get(compound_head, 0.0)
                 elif not clause_break:
@@ -1012,14 +1058,14 @@ class Matcher:
             # dictionary's best is weak, the English that keeps the term's company takes the lead.
             cooccurring = self._cooccurring_rendering(occurrences, term_units)
             if cooccurring is not None:
-                dice, spans = cooccurring
-                key = content_key(next(iter(spans.values())).key)
+                dice, cooccurring_spans = cooccurring
+                key = content_key(next(iter(cooccurring_spans.values())).key)
                 value = dice * _COOCCURRENCE_SCORE_FACTOR
-                held = next((place for place, item in enumerate(ranked) if item[1] == key), None)
-                if held is not None:
-                    value = max(value, ranked.pop(held)[0])
+                place_held = next((place for place, item in enumerate(ranked) if item[1] == key), None)
+                if place_held is not None:
+                    value = max(value, ranked.pop(place_held)[0])
                 else:
-                    per_key[key] = spans
+                    per_key[key] = cooccurring_spans
                 ranked.insert(0, (value, key))
         if not ranked:
             return self._aligned_guess(occurrences)
@@ -1601,7 +1647,7 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 
 
 def link_competitively(spans_by_term: dict[int, list[list[SpanScore]]],
-                       occurrences_by_term: dict[int, Sequence[TermOccurrence]],
+                       occurrences_by_term: Sequence[Sequence[TermOccurrence]],
                        order: Sequence[int], chosen_key: Callable[[int], tuple[str, ...] | None]
                        ) -> dict[int, list[list[SpanScore]]]:
     """Penalize spans that overlap English words already claimed by a stronger, non-nested term."""
