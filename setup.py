@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
 
 COMPILED_MODULES = ["src/termsieve/matching.py"]
 # The commands that build a wheel or install one. pip also runs setup.py for metadata (egg_info,
@@ -30,10 +32,26 @@ def _extensions() -> list:
         from mypyc.build import mypycify
     except ImportError:  # a build without the build-system requirements (setup.py run by hand)
         return []
-    extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *COMPILED_MODULES], opt_level="3")
-    for extension in extensions:
-        extension.optional = True  # no compiler, or a failed build: the pure-Python module is used
+    try:
+        extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *COMPILED_MODULES],
+                              opt_level="3")
+    except (Exception, SystemExit) as error:  # mypyc exits on a type error its version finds
+        print(f"termsieve: not compiling the matcher ({error!r}); installing pure Python", file=sys.stderr)
+        return []
     return extensions
 
 
-setup(ext_modules=_extensions())
+class _BuildExtOrPurePython(build_ext):
+    """Builds the compiled matcher, or none of it: mypyc's extensions import one another, so a module
+    built without its native library would not even import. The pure-Python module is kept either way."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as error:  # no compiler, a compiler error, a missing header...
+            for extension in self.extensions:
+                Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
+            print(f"termsieve: the compiled matcher did not build ({error}); installing pure Python", file=sys.stderr)
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": _BuildExtOrPurePython})

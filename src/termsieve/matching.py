@@ -1381,7 +1381,7 @@ class Matcher:
                     ends_compound = last + 1 >= len(words) or not words[last + 1].joined_to_previous
                     if words[last].is_content and ends_compound:
                         found[tuple(stems)].setdefault(index, (first, last + 1))
-        best = None
+        best: tuple[float, tuple[str, ...]] | None = None
         for key, places in found.items():
             if len(places) < 2:
                 continue
@@ -1416,7 +1416,7 @@ class Matcher:
         """
         best_value, best_key = ranked[0]
         best_together = len(self._units_with_any(full_keys[best_key]) & term_units)
-        choice = None
+        choice: tuple[float, tuple[str, ...]] | None = None
         for value, key in ranked[1:]:
             # Counted in words, function words included: a head noun, not a prepositional phrase.
             extra = min(map(len, full_keys[key])) - min(map(len, full_keys[best_key]))
