@@ -132,7 +132,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from termsieve import api
+    from termsieve import api, matching
 
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
@@ -161,6 +161,10 @@ def main() -> None:
               "jieba baseline cuts every copy, so pass real files (e.g. TMX) for a figure on distinct text")
     if args.repeat > 1:
         print(f"medians of {args.repeat} interleaved runs")
+    # setup.py compiles the matcher in a built install; an editable one runs it as pure Python.
+    compiled = not matching.__file__.endswith(".py")
+    print("matcher: " + ("compiled (mypyc)" if compiled else
+                         "pure Python (an editable install, or no C compiler: `pip install .` compiles it)"))
     print(f"jieba segmentation:  {jieba_result['seconds']:7.2f} s  (load {jieba_result['load_seconds']:.2f} s)"
           f"  peak {jieba_result['max_rss_mb']:7.0f} MB")
     workers_mb = extract_result["workers_max_rss_mb"]
