@@ -31,7 +31,7 @@ def _pre_commit() -> list[str]:
     found = shutil.which("pre-commit")
     if found:
         return [found]
-    pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    pytest.skip("pre-commit is not installed (pip install '.[test]')")
 
 
 def _git(repo: Path, *args: str) -> None:

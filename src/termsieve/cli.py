@@ -264,7 +264,15 @@ def check_command(files, glossary_files, output_format, ignored, severities, fai
 
 
 def main() -> None:
-    cli(prog_name="termsieve")
+    """The console script. Click ends every command with SystemExit; its code ends the process at once."""
+    from .runtime import exit_at_once
+
+    try:
+        cli(prog_name="termsieve")
+    except SystemExit as ending:
+        if ending.code is None or isinstance(ending.code, int):
+            exit_at_once(ending.code or 0)
+        raise  # a message for the exit: the interpreter prints it
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import NoReturn
 
 
 @contextmanager
@@ -30,3 +33,18 @@ def paused_gc(freeze_after: bool = False) -> Iterator[None]:
             if freeze_after:
                 gc.freeze()
             gc.enable()
+
+
+def exit_at_once(code: int) -> NoReturn:
+    """End the process without the interpreter's teardown, once the command's work is done.
+
+    At a normal exit the interpreter frees every object still alive one by one: the dictionaries, the
+    word classes, the command's results. After extracting one report that takes 0.15-0.2 s, 5-6% of
+    the run, for memory the system takes back at once anyway. The standard streams are flushed first;
+    every file the commands write is closed before they return, and none of them leaves work to
+    atexit handlers.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe (termsieve ... | head): nothing more to say
+            stream.flush()
+    os._exit(code)
