@@ -34,3 +34,16 @@ def test_freeze_after_keeps_what_the_block_made_out_of_later_collections():
         assert gc.get_freeze_count() >= len(made)
     finally:
         gc.unfreeze()
+
+
+def test_exit_at_once_flushes_both_streams_and_keeps_the_code():
+    import subprocess
+    import sys
+
+    program = ("import sys\nfrom termsieve.runtime import exit_at_once\n"
+               "sys.stdout.write('partial line, still buffered')\nsys.stderr.write('to stderr')\n"
+               "import atexit\natexit.register(lambda: print('teardown ran'))\nexit_at_once(5)\n")
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert completed.returncode == 5
+    assert completed.stdout == "partial line, still buffered"  # flushed, and no teardown ran after it
+    assert completed.stderr == "to stderr"
