@@ -146,6 +146,12 @@ class _Component:
         return self._hash
 
 
+def _kept(memo: dict[_Key, _Value], key: _Key, value: _Value) -> _Value:
+    """`value`, remembered in `memo` under `key`."""
+    memo[key] = value
+    return value
+
+
 _MAX_GLOSSES = 24
 _SYMBOL_GLOSSES = {"+": "plus", "＋": "plus"}
 
@@ -402,9 +408,10 @@ class Matcher:
 
     def _glosses_of(self, word: str) -> tuple[tuple[str, ...], ...]:
         held = self._memo_glosses_of.get(word)
-        if held is None:
-            held = self._memo_glosses_of[word] = _glosses_of(word, self._lookup, self._units_with_stem.__contains__)
-        return held
+        return held if held is not None else _kept(self._memo_glosses_of, word, self._glosses_of_uncached(word))
+
+    def _glosses_of_uncached(self, word: str) -> tuple[tuple[str, ...], ...]:
+        return _glosses_of(word, self._lookup, self._units_with_stem.__contains__)
 
     def units_with_text(self, text: str) -> set[int]:
         """Units whose Chinese holds every character of `text` (a superset of those holding `text`)."""
@@ -412,10 +419,9 @@ class Matcher:
         return postings[0].intersection(*postings[1:]) if postings else set()
 
     def _associations(self, component: str) -> tuple[tuple[str, ...], ...]:
-        memo = self._memo_associations
-        held = memo.get(component)
+        held = self._memo_associations.get(component)
         if held is None:
-            held = memo[component] = self._associations_uncached(component)
+            held = _kept(self._memo_associations, component, self._associations_uncached(component))
         return held
 
     def _associations_uncached(self, component: str) -> tuple[tuple[str, ...], ...]:
@@ -453,11 +459,8 @@ class Matcher:
     # --- dictionary profiles -------------------------------------------------------------------
 
     def _profile(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
-        memo = self._memo_profile
-        held = memo.get(components)
-        if held is None:
-            held = memo[components] = self._profile_uncached(components)
-        return held
+        held = self._memo_profile.get(components)
+        return held if held is not None else _kept(self._memo_profile, components, self._profile_uncached(components))
 
     def _profile_uncached(self, components: tuple[str, ...]) -> tuple[_Component, ...]:
         """What each part of a term may be rendered by: its glosses, or its parts' glosses."""
@@ -518,11 +521,8 @@ class Matcher:
         return component
 
     def _is_particle(self, word: str) -> bool:
-        memo = self._memo_is_particle
-        held = memo.get(word)
-        if held is None:
-            held = memo[word] = self._is_particle_uncached(word)
-        return held
+        held = self._memo_is_particle.get(word)
+        return held if held is not None else _kept(self._memo_is_particle, word, self._is_particle_uncached(word))
 
     def _is_particle_uncached(self, word: str) -> bool:
         """A single character whose main sense is grammatical: its first gloss is all function words."""
@@ -587,11 +587,8 @@ class Matcher:
                 if value >= _CLAIM_MIN_VALUE}
 
     def _edge_parts(self, term: str) -> tuple[tuple[_Component, ...], ...]:
-        memo = self._memo_edge_parts
-        held = memo.get(term)
-        if held is None:
-            held = memo[term] = self._edge_parts_uncached(term)
-        return held
+        held = self._memo_edge_parts.get(term)
+        return held if held is not None else _kept(self._memo_edge_parts, term, self._edge_parts_uncached(term))
 
     def _edge_parts_uncached(self, term: str) -> tuple[tuple[_Component, ...], ...]:
         """The profiles of the term's last and first dictionary words; none for a single word."""
@@ -599,11 +596,8 @@ class Matcher:
         return (self._profile((parts[-1],)), self._profile((parts[0],))) if len(parts) > 1 else ()
 
     def _whole_glosses(self, term: str) -> tuple[frozenset[str], ...]:
-        memo = self._memo_whole_glosses
-        held = memo.get(term)
-        if held is None:
-            held = memo[term] = self._whole_glosses_uncached(term)
-        return held
+        held = self._memo_whole_glosses.get(term)
+        return held if held is not None else _kept(self._memo_whole_glosses, term, self._whole_glosses_uncached(term))
 
     def _whole_glosses_uncached(self, term: str) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(variant) for variant in self._glosses_of(term))
