@@ -1,11 +1,13 @@
 """Build hook: compile termsieve.matching with mypyc where a C compiler is at hand.
 
 The metadata lives in pyproject.toml; this file only adds the compiled module. Span scoring and the
-choice of each term's English are pure-Python loops over dicts and tuples, and compiled they take about
-a third less time, with the same output (see benchmarks/HISTORY.md, twenty-fifth session).
+choice of each term's English are pure-Python loops over dicts and tuples; compiled, an extraction on
+real reports takes a quarter to a third less time, with the same output (README, Speed;
+benchmarks/HISTORY.md, twenty-fifth session).
 
 The pure-Python module stays in the package and is used:
-- where no C compiler is found, or the build of the extension fails (the extension is optional);
+- where no C compiler is found, mypyc rejects the module (a type error its version finds), or the
+  build fails otherwise: the install goes on without the compiled module;
 - in editable installs (`pip install -e .`), so that edits to the source take effect;
 - when TERMSIEVE_PURE_PYTHON is set to a non-empty value at install time.
 """
