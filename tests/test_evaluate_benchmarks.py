@@ -303,3 +303,14 @@ def test_align_words_needs_the_corpus(tmp_path: Path, align_corpus: Path, capsys
 def test_shipped_word_links_fit_the_corpus(capsys) -> None:
     assert align_words.main([]) == 0
     assert re.search(r"all words +\d{4} ", capsys.readouterr().out)
+
+
+def test_ab_matching_copies_version_b_under_its_own_name(tmp_path: Path) -> None:
+    ab_matching = load("benchmarks/ab_matching.py")
+    ab_matching._copy_package(tmp_path, "termsieve_b", "# version B\n")
+    copy = tmp_path / "termsieve_b"
+    assert (copy / "matching.py").read_text(encoding="utf-8") == "# version B\n"
+    readers = (copy / "readers" / "__init__.py").read_text(encoding="utf-8")
+    assert '"termsieve_b.readers.' in readers and '"termsieve.readers.' not in readers
+    assert '"termsieve.toml"' in (copy / "config.py").read_text(encoding="utf-8")  # a file name, not a module
+    assert not list(copy.rglob("*.so")) and not list(copy.rglob("__pycache__"))
