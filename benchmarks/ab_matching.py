@@ -60,12 +60,9 @@ def _compile(directory: Path, name: str) -> None:
 
 
 def _prepare(name: str, corpus_path: str) -> dict:
-    api = importlib.import_module(f"{name}.api")
-    dictionary = importlib.import_module(f"{name}.dictionary")
-    candidate_module = importlib.import_module(f"{name}.candidates")
-    chinese = importlib.import_module(f"{name}.chinese")
-    alignment_module = importlib.import_module(f"{name}.alignment")
-    matching = importlib.import_module(f"{name}.matching")
+    api, dictionary, candidate_module, chinese, alignment_module, matching = (
+        importlib.import_module(f"{name}.{module}")
+        for module in ("api", "dictionary", "candidates", "chinese", "alignment", "matching"))
     prepared = api._prepare(api.read([corpus_path]), False)
     segmenter = chinese.get_segmenter(api.ExtractOptions().segmenter, ())
     units = list(zip(prepared.simplified, api._segment_each(prepared.simplified, segmenter.tokens, False)))
