@@ -122,7 +122,8 @@ def main() -> None:
     other.add_argument("--rev", help="version B: the matching.py of this git revision")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pure", action="store_true", help="compare the pure-Python modules, not compiled ones")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: the prepared copies' parent
+    # The child process, started with the two copies on its PYTHONPATH, does the timing.
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         _measure(args.corpus, args.rounds)
@@ -146,7 +147,7 @@ def main() -> None:
             for name in ("termsieve", "termsieve_b"):
                 _compile(directory, name)
         environment = {**os.environ, "PYTHONPATH": str(directory)}
-        subprocess.run([sys.executable, __file__, args.corpus, "--rounds", str(args.rounds), "--measure", "1"],
+        subprocess.run([sys.executable, __file__, args.corpus, "--rounds", str(args.rounds), "--measure"],
                        env=environment, check=True)
 
 
