@@ -216,6 +216,43 @@ def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
     assert parallel.terms == serial.terms
 
 
+def test_workers_leave_after_the_first_pass_where_staying_would_pass_the_memory_budget(monkeypatch):
+    if api._worker_count(2, 10**6) < 2:
+        pytest.skip("worker processes are forked, which this platform does not offer")
+    corpus = api.read([EXAMPLE])
+    serial = api.extract(corpus, api.ExtractOptions(jobs=1))
+    seen = []
+    workers = []
+    first_pass, choose_again, spread_over = (
+        api._Processes.first_pass, api._Processes.choose_again, api._Processes._spread_over)
+
+    def spy_spread_over(self, *args, **kwargs):
+        workers.extend(self._processes)
+        return spread_over(self, *args, **kwargs)
+
+    def spy_first_pass(self, indices, progress):
+        scored = first_pass(self, indices, progress)
+        # The worker has ended by the time its results are back here.
+        seen.append(("first pass", [process.is_alive() for process in workers], self.open,
+                     scored is not None and sorted(scored) == sorted(indices)))
+        return scored
+
+    def spy_choose_again(self, rechoice, indices):
+        seen.append(("second choice",))
+        return choose_again(self, rechoice, indices)
+
+    monkeypatch.setattr(api, "MIN_OCCURRENCES_PER_JOB", 1)
+    monkeypatch.setattr(api, "MIN_TERMS_PER_RECHOICE_JOB", 1)
+    monkeypatch.setattr(api, "_resident_mb", lambda: api.MEMORY_BUDGET_MB / 2)  # two staying would not fit
+    monkeypatch.setattr(api._Processes, "first_pass", spy_first_pass)
+    monkeypatch.setattr(api._Processes, "choose_again", spy_choose_again)
+    monkeypatch.setattr(api._Processes, "_spread_over", spy_spread_over)
+    assert api._worker_count(0, 10**6) == 1  # chosen automatically: one process
+    parallel = api.extract(corpus, api.ExtractOptions(jobs=2))  # asked for: two, the worker leaving early
+    assert seen == [("first pass", [False], False, True)]
+    assert parallel.terms == serial.terms
+
+
 def test_a_worker_killed_between_the_passes_leaves_the_work_to_this_process(monkeypatch):
     import os
     import signal

@@ -41,7 +41,8 @@ MAX_JOBS = 4
 MEMORY_BUDGET_MB = 1024
 # Below this many occurrences to score, starting a worker process costs more than it saves.
 MIN_OCCURRENCES_PER_JOB = 1500
-# Peak memory of each matching process, as a multiple of this process's size before matching.
+# Peak memory of each matching process, as a multiple of this process's size before matching, when
+# workers stay for the second choice.
 _PEAK_PER_PROCESS = 1.35
 # Choosing again costs about 0.3 ms a term; sending a share to a running worker and its results back,
 # a few ms.
@@ -315,11 +316,14 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
     state = _FirstPass(matcher, terms, occurrences, all_units)
     everything = list(range(len(terms)))
     workers = _worker_count(jobs, sum(map(len, occurrences)))
-    processes = _Processes(state, workers) if workers > 1 else None
+    processes = _Processes(state, workers, _workers_stay(workers)) if workers > 1 else None
     try:
-        scored = processes.first_pass(everything, progress) if processes is not None else None
+        scored = None
+        if processes is not None:
+            scored = processes.first_pass(everything, progress)
+            if scored is None or not processes.open:
+                processes = None  # no workers to be had, or gone after the first pass to spare memory
         if scored is None:
-            processes = None
             scored = state.run(everything, progress)
         spans = {i: scored[i][0] for i in range(len(terms))}
         first_choice = {i: scored[i][1] for i in range(len(terms))}
@@ -448,12 +452,25 @@ def _worker_count(jobs: int, work: int) -> int:
         # processes, 4.4 s in one).
         jobs = min(cores, MAX_JOBS, _idle_cores())
         # Each worker ends up with a private copy of much of what it touches; measured on the nine
-        # GR reports, two processes peak at about 2.6 times this process's size before matching
-        # (1,026-1,036 MB from 398 MB, eleventh session; 2.4 times before the tagger and the HMM).
+        # GR reports, two processes peak at about 2.4 times this process's size before matching
+        # (1,089-1,103 MB from 470 MB, twenty-sixth session; 1.5-2.4 times on one to seven reports).
         resident = _resident_mb()
         if resident:
             jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (_PEAK_PER_PROCESS * resident))))
     return max(1, min(jobs, most))
+
+
+def _workers_stay(workers: int) -> bool:
+    """Do `workers` processes stay within the memory budget when the workers stay for the second choice?
+
+    When they do not (more processes asked for with `jobs` than the budget allows), the workers end
+    once their first-pass results are sent, before this process unpacks them, and the second choice is
+    made here. Nine GR reports in two processes (470 MB before matching, twenty-sixth session): staying,
+    1,089-1,103 MB at the peak and 26-30 s; leaving, 937-979 MB and 30-33 s; one process, 742 MB and
+    37.6 s.
+    """
+    resident = _resident_mb()
+    return not resident or workers * _PEAK_PER_PROCESS * resident <= MEMORY_BUDGET_MB
 
 
 def _idle_cores() -> int:
@@ -511,9 +528,10 @@ class _Processes:
     and are all forked at once, before this process runs any other thread.
     """
 
-    def __init__(self, state: _FirstPass, workers: int):
+    def __init__(self, state: _FirstPass, workers: int, stay: bool = True):
         self._state = state
         self._workers = workers
+        self._stay = stay  # for the second choice; otherwise they end once their first pass is sent
         self._connections: list = []
         self._processes: list = []
         self._share_of: dict[int, int] = {}  # term -> the process that scored it (0: this one)
@@ -542,7 +560,12 @@ class _Processes:
         finally:
             _FORKED_STATE = None
         return self._spread_over(shares, "first pass", lambda share: self._state.run(share, progress,
-                                                                                      step=self._workers))
+                                                                                      step=self._workers),
+                                 last=not self._stay)
+
+    @property
+    def open(self) -> bool:
+        return bool(self._connections)
 
     def choose_again(self, rechoice: _Rechoice, indices: list[int]) -> dict[int, tuple] | None:
         """`rechoice.run(indices)`, each term in the process that scored it; None when a worker is gone."""
@@ -551,10 +574,10 @@ class _Processes:
             shares[self._share_of.get(i, 0)].append(i)
         return self._spread_over(shares, "second choice", rechoice.run, rechoice.linked)
 
-    def _spread_over(self, shares: list[list[int]], kind: str, run_here, linked: dict | None = None
-                     ) -> dict[int, tuple] | None:
+    def _spread_over(self, shares: list[list[int]], kind: str, run_here, linked: dict | None = None,
+                     last: bool = False) -> dict[int, tuple] | None:
         """Each share but the first to a worker, the first run here; `linked`: the spans the second
-        choice starts from."""
+        choice starts from; `last`: the workers end before their results are unpacked here."""
         import marshal
 
         try:
@@ -562,15 +585,18 @@ class _Processes:
                 spans = {i: _packed_spans(linked[i]) for i in share} if linked is not None else {}
                 connection.send_bytes(marshal.dumps((kind, share, spans)))
             results = run_here(shares[0])  # this process takes a share too
-            for connection in self._connections:
-                outcome, packed = marshal.loads(connection.recv_bytes())
-                if outcome == "error":
-                    raise RuntimeError(f"a worker process failed:\n{packed}")
-                results.update(_from_forked_share(packed, self._state.matcher.shared_key))
-            return results
+            replies = [(connection.recv_bytes(), connection.recv_bytes()) for connection in self._connections]
         except (OSError, EOFError):
             self.close()
             return None  # a worker was killed (out of memory...): the caller does the work here
+        if last:
+            self.close()  # their memory is freed before their spans take more here
+        while replies:
+            outcome, packed = replies.pop()  # each share's bytes are freed once unpacked
+            if outcome == b"error":
+                raise RuntimeError(f"a worker process failed:\n{packed.decode('utf-8')}")
+            results.update(_from_forked_share(packed, self._state.matcher.shared_key))
+        return results
 
     def close(self, at_once: bool = False) -> None:
         """End the workers: when they are done (their next read ends), or `at_once`."""
@@ -601,13 +627,16 @@ def _serve(connection, parent_ends: list) -> None:
             return
         try:
             packed = _run_forked_share(indices) if kind == "first pass" else _choose_again_forked(indices, linked)
-            reply = ("done", packed)
+            outcome = b"done"
         except Exception:  # reported to the parent, which raises it
-            reply = ("error", traceback.format_exc())
+            packed, outcome = traceback.format_exc().encode("utf-8"), b"error"
         try:
-            connection.send_bytes(marshal.dumps(reply))
+            # Two messages, not one holding both: the results are sent without another copy of them.
+            connection.send_bytes(outcome)
+            connection.send_bytes(packed)
         except OSError:
             return  # the parent has stopped listening
+        del packed  # not kept while waiting for the next request
 
 
 def _shares_by_sentence(occurrences: Sequence[list[TermOccurrence]], indices: list[int], workers: int
