@@ -60,21 +60,15 @@ def _compile(directory: Path, name: str) -> None:
 
 
 def _prepare(name: str, corpus_path: str) -> dict:
-    api, dictionary, candidate_module, chinese, alignment_module, matching = (
-        importlib.import_module(f"{name}.{module}")
-        for module in ("api", "dictionary", "candidates", "chinese", "alignment", "matching"))
-    prepared = api._prepare(api.read([corpus_path]), False)
-    segmenter = chinese.get_segmenter(api.ExtractOptions().segmenter, ())
-    units = list(zip(prepared.simplified, api._segment_each(prepared.simplified, segmenter.tokens, False)))
-    glosses = dictionary.glosses_by_headword()
-    found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
+    api, dictionary, matching = (importlib.import_module(f"{name}.{module}")
+                                 for module in ("api", "dictionary", "matching"))
+    prepared, found, alignment = api._ready_to_match(api.read([corpus_path]), api.ExtractOptions(), False)
     terms = [candidate for candidate in found if candidate.termhood >= api.DEFAULT_MIN_TERMHOOD]
     return {
         "matching": matching,
         "units": prepared.units,
         "lookup": dictionary.lookup,
-        "alignment": alignment_module.WordAlignment(
-            prepared.units, [[token.text for token in tokens] for _, tokens in units], dictionary.lookup),
+        "alignment": alignment,
         "terms": terms,
         "occurrences": [api._spread([matching.TermOccurrence(o.unit, o.start, o.end) for o in term.occurrences],
                                     api.MAX_OCCURRENCES_SCORED) for term in terms],

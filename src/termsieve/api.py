@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .alignment import WordAlignment
@@ -25,6 +26,9 @@ from .matching import (
 from .model import Corpus, Glossary, Location, SegmentPair
 from .results import Alternative, Context, Extraction, Span, TermResult
 from .runtime import paused_gc
+
+if TYPE_CHECKING:
+    from .candidates import Candidate  # imported when candidates are looked for, not by every caller
 
 DEFAULT_MIN_TERMHOOD = 0.5
 DEFAULT_MIN_SCORE_FOR_WEAK_TERMS = 0.7
@@ -185,16 +189,9 @@ def extract(corpus: Corpus, options: ExtractOptions | None = None, progress: boo
 
 
 def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extraction:
-    from . import candidates as candidate_module
     from . import dictionary
 
-    prepared = _prepare(corpus, progress)
-    segmenter = get_segmenter(options.segmenter, options.user_words)
-    units = list(zip(prepared.simplified, _segment_each(prepared.simplified, segmenter.tokens, progress)))
-    glosses = dictionary.glosses_by_headword()
-    found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
-    alignment = WordAlignment(prepared.units, [[token.text for token in tokens] for _, tokens in units],
-                              dictionary.lookup)
+    prepared, found, alignment = _ready_to_match(corpus, options, progress)
     matcher = Matcher(prepared.units, dictionary.lookup, alignment, rerank=options.rerank)
     terms = []
     for candidate in found:
@@ -213,8 +210,8 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
                 continue
         terms.append(_Term(candidate.simplified, candidate.tokens,
                            tuple((o.unit, o.start, o.end) for o in candidate.occurrences), candidate.termhood))
-    # Candidate statistics and token lists are done with: free them before matching (and forking).
-    del found, units
+    # Candidate statistics are done with: free them before matching (and forking).
+    del found
     results = _match(prepared, matcher, terms, progress, options.jobs)
     kept = [
         result for result in results
@@ -230,6 +227,23 @@ def _extract(corpus: Corpus, options: ExtractOptions, progress: bool) -> Extract
         signature=options.signature(dictionary.edition()),
         pair_count=len(prepared.pairs),
     )
+
+
+def _ready_to_match(corpus: Corpus, options: ExtractOptions, progress: bool
+                    ) -> tuple[_Prepared, list[Candidate], WordAlignment]:
+    """Everything extract does before matching: the units, the scored candidates (all of them), and the
+    word alignment. benchmarks/ab_matching.py starts from here too."""
+    from . import candidates as candidate_module
+    from . import dictionary
+
+    prepared = _prepare(corpus, progress)
+    segmenter = get_segmenter(options.segmenter, options.user_words)
+    units = list(zip(prepared.simplified, _segment_each(prepared.simplified, segmenter.tokens, progress)))
+    glosses = dictionary.glosses_by_headword()
+    found = candidate_module.score(candidate_module.collect(units), lambda word: word in glosses)
+    alignment = WordAlignment(prepared.units, [[token.text for token in tokens] for _, tokens in units],
+                              dictionary.lookup)
+    return prepared, found, alignment
 
 
 def align_terms(corpus: Corpus, source_terms: Iterable[str], options: ExtractOptions | None = None,
