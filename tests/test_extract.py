@@ -188,11 +188,17 @@ def termsieve_align(path, terms):
     return api.align_terms(api.read([path]), terms)
 
 
-def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
+@pytest.fixture
+def example_in_one_process():
+    """The example's corpus and its extraction in one process; skipped where workers cannot be forked."""
     if api._worker_count(2, 10**6) < 2:
         pytest.skip("worker processes are forked, which this platform does not offer")
     corpus = api.read([EXAMPLE])
-    serial = api.extract(corpus, api.ExtractOptions(jobs=1))
+    return corpus, api.extract(corpus, api.ExtractOptions(jobs=1))
+
+
+def test_matching_in_worker_processes_gives_the_same_result(monkeypatch, example_in_one_process):
+    corpus, serial = example_in_one_process
     used = []
     first_pass, choose_again = api._Processes.first_pass, api._Processes.choose_again
 
@@ -216,11 +222,9 @@ def test_matching_in_worker_processes_gives_the_same_result(monkeypatch):
     assert parallel.terms == serial.terms
 
 
-def test_workers_leave_after_the_first_pass_where_staying_would_pass_the_memory_budget(monkeypatch):
-    if api._worker_count(2, 10**6) < 2:
-        pytest.skip("worker processes are forked, which this platform does not offer")
-    corpus = api.read([EXAMPLE])
-    serial = api.extract(corpus, api.ExtractOptions(jobs=1))
+def test_workers_leave_after_the_first_pass_where_staying_would_pass_the_memory_budget(
+        monkeypatch, example_in_one_process):
+    corpus, serial = example_in_one_process
     seen = []
     workers = []
     first_pass, choose_again, spread_over = (
@@ -253,14 +257,11 @@ def test_workers_leave_after_the_first_pass_where_staying_would_pass_the_memory_
     assert parallel.terms == serial.terms
 
 
-def test_a_worker_killed_between_the_passes_leaves_the_work_to_this_process(monkeypatch):
+def test_a_worker_killed_between_the_passes_leaves_the_work_to_this_process(monkeypatch, example_in_one_process):
     import os
     import signal
 
-    if api._worker_count(2, 10**6) < 2:
-        pytest.skip("worker processes are forked, which this platform does not offer")
-    corpus = api.read([EXAMPLE])
-    serial = api.extract(corpus, api.ExtractOptions(jobs=1))
+    corpus, serial = example_in_one_process
     choose_again = api._Processes.choose_again
     killed = []
 
