@@ -539,7 +539,9 @@ class _Processes:
     Each worker keeps what it looked at in the first pass (tagged sentences, gloss hits, claims), so
     a term chosen again goes back to the process that scored it (on GR2016 that took the second
     choice from about 0.45 s to 0.3 s). Workers inherit the matcher by fork instead of unpickling it,
-    and are all forked at once, before this process runs any other thread.
+    and are all forked at once, before this process runs any other thread. Where staying would pass the
+    memory budget (`stay` false, see _workers_stay), they end after the first pass instead, and the
+    second choice is made here.
     """
 
     def __init__(self, state: _FirstPass, workers: int, stay: bool = True):
