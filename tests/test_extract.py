@@ -279,11 +279,14 @@ def test_a_worker_killed_between_the_passes_leaves_the_work_to_this_process(monk
     assert killed == [-signal.SIGKILL]
 
 
-def test_a_failing_worker_is_reported_not_hidden(monkeypatch):
+@pytest.mark.parametrize("workers_stay", [True, False])
+def test_a_failing_worker_is_reported_not_hidden(monkeypatch, workers_stay):
     import os
 
     if api._worker_count(2, 10**6) < 2:
         pytest.skip("worker processes are forked, which this platform does not offer")
+    if not workers_stay:
+        monkeypatch.setattr(api, "_resident_mb", lambda: api.MEMORY_BUDGET_MB / 2)
     parent = os.getpid()
     run_share = api._run_forked_share
 
