@@ -480,7 +480,7 @@ def _workers_stay(workers: int) -> bool:
     When they do not (more processes asked for with `jobs` than the budget allows), the workers end
     once their first-pass results are sent, before this process unpacks them, and the second choice is
     made here. Nine GR reports in two processes (470 MB before matching, twenty-sixth session): staying,
-    1,089-1,103 MB at the peak and 26-30 s; leaving, 937-979 MB and 30-33 s; one process, 742 MB and
+    1,089-1,103 MB at the peak and 26-30 s; leaving, 937-979 MB and 30-34 s; one process, 742 MB and
     37.6 s.
     """
     resident = _resident_mb()
