@@ -468,10 +468,17 @@ def _worker_count(jobs: int, work: int) -> int:
         # Each worker ends up with a private copy of much of what it touches; measured on the nine
         # GR reports, two processes peak at about 2.4 times this process's size before matching
         # (1,089-1,103 MB from 470 MB, twenty-sixth session; 1.5-2.4 times on one to seven reports).
-        resident = _resident_mb()
-        if resident:
-            jobs = min(jobs, max(1, int(MEMORY_BUDGET_MB / (_PEAK_PER_PROCESS * resident))))
+        fitting = _processes_that_stay_in_budget()
+        if fitting is not None:
+            jobs = min(jobs, fitting)
     return max(1, min(jobs, most))
+
+
+def _processes_that_stay_in_budget() -> int | None:
+    """How many matching processes, workers staying for the second choice, fit in the memory budget
+    (at least one); None when this process's size is unknown."""
+    resident = _resident_mb()
+    return max(1, int(MEMORY_BUDGET_MB / (_PEAK_PER_PROCESS * resident))) if resident else None
 
 
 def _workers_stay(workers: int) -> bool:
@@ -483,8 +490,8 @@ def _workers_stay(workers: int) -> bool:
     1,089-1,103 MB at the peak and 26-30 s; leaving, 937-979 MB and 30-34 s; one process, 742 MB and
     37.6 s.
     """
-    resident = _resident_mb()
-    return not resident or workers * _PEAK_PER_PROCESS * resident <= MEMORY_BUDGET_MB
+    fitting = _processes_that_stay_in_budget()
+    return fitting is None or workers <= fitting
 
 
 def _idle_cores() -> int:
