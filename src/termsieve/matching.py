@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, TypeVar
 
@@ -128,19 +128,30 @@ class _BoundedMemo(dict[_Key, _Value], Generic[_Key, _Value]):
         return value
 
 
-@dataclass(frozen=True)
+# The classes built by the ten thousand per report (dictionary components, occurrences, spans,
+# candidates, equivalents, matches) write their own __init__. mypyc compiles it to native code, where
+# the one @dataclass generates runs interpreted, and for a frozen class sets each field through
+# object.__setattr__: spans and first choices took about 7% less time. So they are not frozen; nothing
+# assigns to their fields after construction but Candidate.features.
+@dataclass
 class _Component:
     chars: int  # weight: how much of the term it stands for
     weight: float  # 1 for a dictionary word, less for a character standing in for an unknown word
     glosses: tuple[tuple[str, ...], ...]  # stems of each gloss
-    gloss_weights: tuple[float, ...] = ()  # per gloss; empty means `weight` for all
-    text: str = ""  # the Chinese it stands for
+    gloss_weights: tuple[float, ...]  # per gloss; empty means `weight` for all
+    text: str  # the Chinese it stands for
     # The usual dataclass hash, computed once: components key the gloss-hit cache, and hashing their
     # nested gloss tuples anew at every lookup cost more than the lookup.
-    _hash: int = field(init=False, repr=False, compare=False)
+    _hash: int = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((self.chars, self.weight, self.glosses, self.gloss_weights, self.text)))
+    def __init__(self, chars: int, weight: float, glosses: tuple[tuple[str, ...], ...],
+                 gloss_weights: tuple[float, ...] = (), text: str = "") -> None:  # see the note above
+        self.chars = chars
+        self.weight = weight
+        self.glosses = glosses
+        self.gloss_weights = gloss_weights
+        self.text = text
+        self._hash = hash((chars, weight, glosses, gloss_weights, text))
 
     def __hash__(self) -> int:
         return self._hash
@@ -221,11 +232,16 @@ class Unit:
     compound_heads: tuple[int, ...] = ()  # per word: index of the first word of its hyphenated compound
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class TermOccurrence:
     unit: int
     start: int
     end: int
+
+    def __init__(self, unit: int, start: int, end: int) -> None:  # see above _Component
+        self.unit = unit
+        self.start = start
+        self.end = end
 
 
 # What a word of a unit is to the span scorer, in the order the scorer tests it.
@@ -277,14 +293,23 @@ def _span_words(words: Sequence[Word]) -> _SpanWords:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(unsafe_hash=True, slots=True)
 class SpanScore:
     key: tuple[str, ...]
     unit: int
     first: int  # word indices, inclusive / exclusive
     last: int
     score: float
-    explained: tuple[int, ...] = ()  # every word of the sentence the term's glosses explain
+    explained: tuple[int, ...]  # every word of the sentence the term's glosses explain
+
+    def __init__(self, key: tuple[str, ...], unit: int, first: int, last: int, score: float,
+                 explained: tuple[int, ...] = ()) -> None:  # see above _Component
+        self.key = key
+        self.unit = unit
+        self.first = first
+        self.last = last
+        self.score = score
+        self.explained = explained
 
     @property
     def claimed(self) -> list[int]:
@@ -297,11 +322,16 @@ def astuple_span(span: SpanScore) -> tuple:
     return (span.key, span.unit, span.first, span.last, span.score, span.explained)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Equivalent:
     target: str
     score: float
     key: tuple[str, ...]
+
+    def __init__(self, target: str, score: float, key: tuple[str, ...]) -> None:  # see above _Component
+        self.target = target
+        self.score = score
+        self.key = key
 
 
 @dataclass
@@ -311,14 +341,27 @@ class Candidate:
     text: str
     key: tuple[str, ...]
     value: float
-    features: tuple[float, ...] = ()
+    features: tuple[float, ...]
+
+    def __init__(self, text: str, key: tuple[str, ...], value: float, features: tuple[float, ...] = ()
+                 ) -> None:  # see above _Component
+        self.text = text
+        self.key = key
+        self.value = value
+        self.features = features
 
 
-@dataclass(frozen=True)
+@dataclass
 class TermMatch:
     best: Equivalent | None
     alternatives: tuple[Equivalent, ...]
     spans: dict[int, tuple[int, int]]  # occurrence index -> (start char, end char) of the chosen span
+
+    def __init__(self, best: Equivalent | None, alternatives: tuple[Equivalent, ...],
+                 spans: dict[int, tuple[int, int]]) -> None:  # see above _Component
+        self.best = best
+        self.alternatives = alternatives
+        self.spans = spans
 
     @classmethod
     def of(cls, fields: tuple) -> TermMatch:
@@ -714,7 +757,9 @@ class Matcher:
                 components, term, TermOccurrence(canonical, occurrence.start, occurrence.end)))
         if canonical == occurrence.unit:
             return cached
-        return [replace(span, unit=occurrence.unit) for span in cached]
+        # Built directly: dataclasses.replace runs interpreted and costs several times more.
+        return [SpanScore(span.key, occurrence.unit, span.first, span.last, span.score, span.explained)
+                for span in cached]
 
     def _occurrence_spans(self, components: Sequence[str], term: str, occurrence: TermOccurrence
                           ) -> list[SpanScore]:
@@ -1490,10 +1535,11 @@ class Matcher:
         if (count < _MODIFIER_MIN_SENTENCES or count < _MODIFIER_MIN_SHARE * len(spans)
                 or aligned[modifier] / count < _MODIFIER_MIN_ALIGNED):
             return ranked
-        extended = {
-            index: replace(spans[index], key=(modifier, *spans[index].key), first=before)
-            for index, before in places[modifier].items()
-        }
+        extended = {}
+        for index, before in places[modifier].items():
+            span = spans[index]
+            extended[index] = SpanScore((modifier, *span.key), span.unit, before, span.last, span.score,
+                                        span.explained)
         key = content_key(next(iter(extended.values())).key)
         per_key[key] = extended
         return [(best_value, key)] + [item for item in ranked if item[1] != key]
