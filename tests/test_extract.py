@@ -318,6 +318,21 @@ def test_worker_shares_hold_stretches_of_the_corpus_of_about_equal_cost():
     assert api._shares_by_sentence(occurrences, [2, 5], 3)[-1] == []  # fewer terms than workers
 
 
+def test_one_process_scores_terms_in_the_order_of_their_first_sentences(monkeypatch):
+    first_units = []
+    original = api._FirstPass.run
+
+    def spy(self, indices, *args, **kwargs):
+        indices = list(indices)
+        first_units.append([self.occurrences[i][0].unit for i in indices if self.occurrences[i]])
+        return original(self, indices, *args, **kwargs)
+
+    monkeypatch.setattr(api._FirstPass, "run", spy)
+    api.extract(api.read([EXAMPLE]), api.ExtractOptions(jobs=1))
+    assert len(first_units) == 1
+    assert first_units[0] == sorted(first_units[0]) and len(set(first_units[0])) > 5
+
+
 def test_automatic_jobs_stay_in_one_process_while_other_threads_run():
     import threading
 

@@ -338,7 +338,7 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
             if scored is None or not processes.open:
                 processes = None  # no workers to be had, or gone after the first pass to spare memory
         if scored is None:
-            scored = state.run(everything, progress)
+            scored = state.run(_by_first_sentence(occurrences, everything), progress)
         spans = {i: scored[i][0] for i in range(len(terms))}
         first_choice = {i: scored[i][1] for i in range(len(terms))}
         order = sorted(
@@ -357,7 +357,7 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
         if processes is not None and len(changed) >= 2 * MIN_TERMS_PER_RECHOICE_JOB:
             rechosen = processes.choose_again(rechoice, changed)
         if rechosen is None:
-            rechosen = rechoice.run(changed)
+            rechosen = rechoice.run(_by_first_sentence(occurrences, changed))
     except BaseException:  # an error, or Ctrl-C: the workers' shares are not wanted any more
         if processes is not None:
             processes.close(at_once=True)
@@ -672,7 +672,7 @@ def _shares_by_sentence(occurrences: Sequence[list[TermOccurrence]], indices: li
     took the first pass in two processes from 1.9-2.1 s to 1.5 s, against interleaved shares. A
     term costs about one unit plus one per occurrence scored.
     """
-    by_sentence = sorted(indices, key=lambda i: occurrences[i][0].unit if occurrences[i] else -1)
+    by_sentence = _by_first_sentence(occurrences, indices)
     costs = [len(occurrences[i]) + 1 for i in by_sentence]
     total = sum(costs)
     shares: list[list[int]] = []
@@ -686,6 +686,12 @@ def _shares_by_sentence(occurrences: Sequence[list[TermOccurrence]], indices: li
             share = []
     shares.append(share)
     return shares
+
+
+def _by_first_sentence(occurrences: Sequence[list[TermOccurrence]], indices: list[int]) -> list[int]:
+    """`indices` in the order of their terms' first sentences: terms of the same sentences are scored
+    one after another, while what the matcher keeps of those sentences is still at hand."""
+    return sorted(indices, key=lambda i: occurrences[i][0].unit if occurrences[i] else -1)
 
 
 def _spread(items: list, limit: int) -> list:
