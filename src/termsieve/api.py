@@ -350,14 +350,14 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
             lambda i: first_choice[i].best.key if first_choice[i].best else None,
         )
         # Terms that lost English words to stronger ones are chosen again, from their linked spans.
-        changed = [i for i in everything if linked[i] is not spans[i]]
+        changed = _by_first_sentence(occurrences, [i for i in everything if linked[i] is not spans[i]])
         rechoice = _Rechoice(matcher, occurrences, linked, all_units)
         rechosen = None
         # The workers are running already: splitting needs only enough terms to be worth sending.
         if processes is not None and len(changed) >= 2 * MIN_TERMS_PER_RECHOICE_JOB:
             rechosen = processes.choose_again(rechoice, changed)
         if rechosen is None:
-            rechosen = rechoice.run(_by_first_sentence(occurrences, changed))
+            rechosen = rechoice.run(changed)
     except BaseException:  # an error, or Ctrl-C: the workers' shares are not wanted any more
         if processes is not None:
             processes.close(at_once=True)
