@@ -328,7 +328,7 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
                    for term in terms]
     all_units = [frozenset(o[0] for o in term.occurrences) for term in terms]
     state = _FirstPass(matcher, terms, occurrences, all_units)
-    everything = list(range(len(terms)))
+    everything = _by_first_sentence(occurrences, list(range(len(terms))))  # the second choice keeps this order
     workers = _worker_count(jobs, sum(map(len, occurrences)))
     processes = _Processes(state, workers, _workers_stay(workers)) if workers > 1 else None
     try:
@@ -338,7 +338,7 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
             if scored is None or not processes.open:
                 processes = None  # no workers to be had, or gone after the first pass to spare memory
         if scored is None:
-            scored = state.run(_by_first_sentence(occurrences, everything), progress)
+            scored = state.run(everything, progress)
         spans = {i: scored[i][0] for i in range(len(terms))}
         first_choice = {i: scored[i][1] for i in range(len(terms))}
         order = sorted(
@@ -350,7 +350,7 @@ def _match(prepared: _Prepared, matcher: Matcher, terms: Sequence[_Term], progre
             lambda i: first_choice[i].best.key if first_choice[i].best else None,
         )
         # Terms that lost English words to stronger ones are chosen again, from their linked spans.
-        changed = _by_first_sentence(occurrences, [i for i in everything if linked[i] is not spans[i]])
+        changed = [i for i in everything if linked[i] is not spans[i]]
         rechoice = _Rechoice(matcher, occurrences, linked, all_units)
         rechosen = None
         # The workers are running already: splitting needs only enough terms to be worth sending.
